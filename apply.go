@@ -1,0 +1,147 @@
+package council
+
+import (
+	"slices"
+	"strconv"
+)
+
+// Apply changes the state by one event. It checks nothing: events come from Decide, or from a stored
+// stream that Decide produced.
+func (s *State) Apply(e Event) {
+	if d := e.EventDate(); d > s.Today {
+		s.Today = d
+	}
+	s.apply(e)
+	if r, ok := e.(interface{ requestID() string }); ok {
+		if x := s.requests[r.requestID()]; x != nil {
+			x.Updated = e.EventDate()
+		}
+	}
+}
+
+func (s *State) apply(e Event) {
+	switch e := e.(type) {
+	case *RequestDrafted:
+		s.requests[e.ID] = &RequestState{ID: e.ID, By: e.By, Subject: e.Subject, MeetingOn: e.MeetingOn,
+			Symbol: e.Symbol, Drafted: e.Date, Status: StatusDrafted, Signatories: []string{e.By}}
+		s.RequestOrder = append(s.RequestOrder, e.ID)
+	case *RequestSigned:
+		r := s.requests[e.Request]
+		r.Signatories = append(r.Signatories, e.By...)
+		for _, m := range e.By {
+			r.Declined = remove(r.Declined, m)
+		}
+	case *SignatureWithdrawn:
+		r := s.requests[e.Request]
+		r.Signatories = remove(r.Signatories, e.By)
+	case *RequestDeclined:
+		r := s.requests[e.Request]
+		r.Declined = append(r.Declined, e.By)
+	case *RequestSubmitted:
+		r := s.requests[e.Request]
+		r.Status = StatusSubmitted
+		s.useDocument(e.Symbol, e.Date)
+		r.Symbol = e.Symbol
+	case *RequestAbandoned:
+		r := s.requests[e.Request]
+		r.Status, r.Reason = StatusAbandoned, e.Reason
+	case *MeetingScheduled:
+		s.meetings[e.Meeting] = &MeetingState{ID: e.Meeting, On: e.On, Agenda: e.Agenda, Request: e.Request,
+			Format: e.Format, Status: StatusScheduled}
+		s.MeetingOrder = append(s.MeetingOrder, e.Meeting)
+		if e.Request != "" {
+			r := s.requests[e.Request]
+			r.Status, r.Meeting = StatusScheduled, e.Meeting
+		}
+	case *MeetingPostponed:
+		m := s.meetings[e.Meeting]
+		m.Changes = append(m.Changes, MeetingChange{Date: e.Date, Kind: StatusPostponed, From: m.On, To: e.To, Reason: e.Reason, By: e.By})
+		m.Status, m.On = StatusPostponed, e.To
+	case *MeetingCancelled:
+		m := s.meetings[e.Meeting]
+		m.Changes = append(m.Changes, MeetingChange{Date: e.Date, Kind: StatusCancelled, From: m.On, Reason: e.Reason, By: e.By})
+		m.Status = StatusCancelled
+	case *MeetingOpened:
+		m := s.meetings[e.Meeting]
+		m.Status, m.Symbol = StatusOpen, e.Symbol
+		s.nextMeeting++
+	case *AgendaObjected:
+		m := s.meetings[e.Meeting]
+		m.Objections = append(m.Objections, e.By...)
+	case *AgendaAdopted:
+		s.meetings[e.Meeting].AgendaAdopted = true
+	case *DraftCirculated:
+		s.drafts[e.ID] = &DraftState{ID: e.ID, Title: e.Title, Symbol: e.Symbol, Meeting: e.Meeting,
+			Sponsors: slices.Clone(e.Sponsors), Status: StatusPending, Circulated: e.Date}
+		s.DraftOrder = append(s.DraftOrder, e.ID)
+		s.useDocument(e.Symbol, e.Date)
+	case *DraftCosponsored:
+		x := s.drafts[e.Draft]
+		x.Sponsors = append(x.Sponsors, e.By...)
+	case *AmendmentProposed:
+		s.drafts[e.ID] = &DraftState{ID: e.ID, Draft: e.Draft, Title: e.Title, Symbol: e.Symbol,
+			Sponsors: slices.Clone(e.Sponsors), Status: StatusPending, Circulated: e.Date}
+		x := s.drafts[e.Draft]
+		x.Amendments = append(x.Amendments, e.ID)
+		s.DraftOrder = append(s.DraftOrder, e.ID)
+		s.useDocument(e.Symbol, e.Date)
+	case *DraftWithdrawn:
+		s.drafts[e.Draft].Status = StatusWithdrawn
+	case *VoteTaken:
+		s.applyVote(e)
+	case *StatementMade:
+		m := s.meetings[e.Meeting]
+		m.Statements = append(m.Statements, *e)
+	case *PresidentialStatement:
+		s.Statements = append(s.Statements, e)
+		if e.Issued {
+			s.prsts[e.Date.Year()]++
+		}
+	case *MeetingClosed:
+		s.meetings[e.Meeting].Status = StatusHeld
+	}
+}
+
+func (s *State) applyVote(e *VoteTaken) {
+	s.Votes = append(s.Votes, e)
+	s.votes[e.ID] = e
+	m := s.meetings[e.Meeting]
+	m.Votes = append(m.Votes, e.ID)
+	if e.On == "agenda" {
+		if e.Adopted {
+			m.AgendaAdopted = true
+		} else {
+			m.Status = StatusAgendaRejected
+		}
+		return
+	}
+	x := s.drafts[e.On]
+	x.Vote = e.ID
+	switch {
+	case e.Adopted:
+		x.Status = StatusAdopted
+		if e.Symbol != "" {
+			x.Resolution = e.Symbol
+			s.nextResolution++
+		}
+	case len(e.VetoedBy) > 0:
+		x.Status = StatusVetoed
+	default:
+		x.Status = StatusFailed
+	}
+}
+
+// useDocument moves the S/YEAR/N numbering past a symbol the state gave out.
+func (s *State) useDocument(symbol string, d Date) {
+	y := d.Year()
+	if symbol == s.cfg.Prefix+"/"+strconv.Itoa(y)+"/"+strconv.Itoa(s.documents[y]+1) {
+		s.documents[y]++
+	}
+}
+
+func remove(xs []string, x string) []string {
+	if i := indexOf(xs, x); i >= 0 {
+		return append(xs[:i:i], xs[i+1:]...)
+	}
+	return xs
+}

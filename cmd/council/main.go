@@ -1,0 +1,123 @@
+// Command council runs a deliberative body by its real rules: the UN Security Council first.
+//
+//	council replay FILE [--json]     play a scenario through the rules and print the record
+//	council bodies                   list the built-in bodies
+//	council generate [--steps N]     write a valid generated scenario, for benchmarks
+//
+// Exit codes: 0 done; 1 a step the rules refused; 2 a file or command line that is not valid.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+)
+
+// Exit codes shared by every subcommand.
+const (
+	exitOK       = 0
+	exitRefused  = 1 // the rules refused a step
+	exitInvalid  = 2 // the input is not valid
+	exitInternal = 3
+)
+
+// exitError carries the exit code a subcommand wants, with its message.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+// command is one subcommand: its name, a line of help, and how to run it.
+type command struct {
+	name  string
+	usage string
+	run   func(ctx context.Context, args []string, stdout, stderr io.Writer) error
+}
+
+func commands() []command {
+	return []command{
+		{"replay", "replay FILE [--json]: play a scenario through the rules and print the record", runReplay},
+		{"bodies", "bodies: list the built-in bodies", runBodies},
+		{"generate", "generate [--steps N] [--seed S]: write a valid scenario of N steps, for benchmarks", runGenerate},
+	}
+}
+
+func main() {
+	os.Exit(Main(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// Main runs the command line and returns the process's exit code.
+func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		usage(stderr)
+		if len(args) == 0 {
+			return exitInvalid
+		}
+		return exitOK
+	}
+	for _, c := range commands() {
+		if c.name != args[0] {
+			continue
+		}
+		err := c.run(ctx, args[1:], stdout, stderr)
+		if err == nil {
+			return exitOK
+		}
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		fmt.Fprintf(stderr, "council %s: %v\n", c.name, err)
+		var ee *exitError
+		if errors.As(err, &ee) {
+			return ee.code
+		}
+		return exitInternal
+	}
+	fmt.Fprintf(stderr, "council: unknown command %q\n", args[0])
+	usage(stderr)
+	return exitInvalid
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "usage: council COMMAND [ARGS]")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  council %s\n", c.usage)
+	}
+}
+
+// parseFlags parses flags that may come before or after the positional arguments.
+func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, &exitError{exitInvalid, err}
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		if rest[0] == "--" {
+			return append(pos, rest[1:]...), nil
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+}
+
+func invalid(format string, args ...any) error {
+	return &exitError{exitInvalid, fmt.Errorf(format, args...)}
+}
+
+func quiet(fs *flag.FlagSet, stderr io.Writer, usage string) {
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: council %s\n", usage)
+		fs.PrintDefaults()
+	}
+}

@@ -1,0 +1,85 @@
+package council
+
+import (
+	"sync"
+	"time"
+
+	"github.com/opencouncil/council/roster"
+	"github.com/opencouncil/council/rules"
+)
+
+// RosterSeating is the Security Council as it really sat: the members of each year from the roster and
+// the President of each month by Rule 18. Everything is worked out once, when it is made.
+type RosterSeating struct {
+	first  int
+	months []*Sitting // one per month from January of the roster's first year
+}
+
+// NewRosterSeating returns the seating of the Security Council from a roster.
+func NewRosterSeating(r *roster.Roster) (*RosterSeating, error) {
+	first, last := r.Years()
+	rs := &RosterSeating{first: first}
+	for y := first; y <= last; y++ {
+		ms, err := r.Members(y)
+		if err != nil {
+			return nil, err
+		}
+		seats := make([]rules.Seat, len(ms))
+		for i, m := range ms {
+			seats[i] = rules.Seat{Code: m.Code, Name: m.Name, Class: classOf(m.Permanent), Weight: 1}
+		}
+		base := NewSitting(seats, "")
+		for mo := time.January; mo <= time.December; mo++ {
+			p, err := r.President(y, mo)
+			if err != nil {
+				return nil, err
+			}
+			rs.months = append(rs.months, base.withPresident(p.Code))
+		}
+	}
+	return rs, nil
+}
+
+func classOf(permanent bool) string {
+	if permanent {
+		return "permanent"
+	}
+	return "elected"
+}
+
+// Sitting returns the members and President of the day.
+func (rs *RosterSeating) Sitting(d Date) (*Sitting, error) {
+	y, m, _ := d.Civil()
+	i := (y-rs.first)*12 + int(m) - 1
+	if i < 0 || i >= len(rs.months) {
+		return nil, Errorf(ENotSitting, "no membership data for %d: the roster covers %d to %d (add next year's members to roster/data/membership.csv)",
+			y, rs.first, rs.first+len(rs.months)/12-1)
+	}
+	return rs.months[i], nil
+}
+
+// CompositionSeating is a what-if composition of the Security Council: fixed members, with the
+// presidency rotating among them from the real President of each month (roster.PresidentAmong).
+func CompositionSeating(r *roster.Roster, members []rules.Seat) *FixedSeating {
+	codes := make([]string, len(members))
+	for i, m := range members {
+		codes[i] = m.Code
+	}
+	var mu sync.Mutex
+	cache := map[int]string{}
+	return NewFixedSeating(members, func(d Date) (string, error) {
+		y, m, _ := d.Civil()
+		k := y*12 + int(m)
+		mu.Lock()
+		defer mu.Unlock()
+		if p, ok := cache[k]; ok {
+			return p, nil
+		}
+		p, err := r.PresidentAmong(y, m, codes)
+		if err != nil {
+			return "", Errorf(ENoPresidency, "no presidency for %d-%02d: %v", y, int(m), err)
+		}
+		cache[k] = p
+		return p, nil
+	})
+}

@@ -1,0 +1,307 @@
+// Package scenario reads the scenario format (docs/scenario.md): a council's story told step by step,
+// letters, signatures, meetings and votes. It checks the file, builds the domain commands, and plays
+// them through the rules into a record.
+package scenario
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/opencouncil/council"
+	"github.com/opencouncil/council/roster"
+	"github.com/opencouncil/council/rules"
+	"go.yaml.in/yaml/v3"
+)
+
+// Scenario is a parsed scenario file, ready to run.
+type Scenario struct {
+	File   string
+	Title  string
+	BodyID string
+	AsOf   council.Date
+	Config council.Config
+	Steps  []Step
+}
+
+// Step is one step of a scenario: its number from 1, its line in the file and its command.
+type Step struct {
+	N       int
+	Line    int
+	Command council.Command
+}
+
+// Options say where to find what a scenario refers to.
+type Options struct {
+	// Roster is the Security Council's membership; nil means the embedded one.
+	Roster *roster.Roster
+	// Dir is the folder that relative body paths are read from; "" means the file's own folder.
+	Dir string
+}
+
+// Load reads and parses a scenario file.
+func Load(path string, opt Options) (*Scenario, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, &Error{File: path, Message: err.Error()}
+	}
+	if opt.Dir == "" {
+		opt.Dir = filepath.Dir(path)
+	}
+	return Parse(data, path, opt)
+}
+
+type parser struct {
+	file  string
+	opt   Options
+	known func(string) bool
+	body  *rules.Body
+}
+
+func (p *parser) errf(n *yaml.Node, field, format string, args ...any) *Error {
+	line := 0
+	if n != nil {
+		line = n.Line
+	}
+	return &Error{File: p.file, Line: line, Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+// checkCode reports a member code that names no known member.
+func (p *parser) checkCode(n *yaml.Node, field string, i int, code string) error {
+	if p.known == nil || p.known(code) {
+		return nil
+	}
+	if i >= 0 && n != nil && n.Kind == yaml.SequenceNode && i < len(n.Content) {
+		n = n.Content[i]
+		field = fmt.Sprintf("%s[%d]", field, i)
+	}
+	return p.errf(n, field, "unknown member %q (members are named by ISO 3166 alpha-3 code, e.g. FRA)", code)
+}
+
+// Parse reads a scenario from its bytes; file names it in errors. Every error is an *Error.
+func Parse(data []byte, file string, opt Options) (*Scenario, error) {
+	if opt.Roster == nil {
+		opt.Roster = roster.Default()
+	}
+	p := &parser{file: file, opt: opt}
+	var doc yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&doc); err != nil {
+		return nil, p.yamlError(err)
+	}
+	if len(doc.Content) == 0 {
+		return nil, p.errf(nil, "", "empty file")
+	}
+	top, err := p.fieldsOf("", doc.Content[0])
+	if err != nil {
+		return nil, err
+	}
+	sc := &Scenario{File: file}
+	if sc.Title, err = top.str("title", false); err != nil {
+		return nil, err
+	}
+	if sc.BodyID, err = top.str("body", true); err != nil {
+		return nil, err
+	}
+	if sc.AsOf, err = top.date("as_of", true); err != nil {
+		return nil, err
+	}
+	if err := p.setup(sc, top); err != nil {
+		return nil, err
+	}
+	stepsNode, err := top.get("steps", true)
+	if err != nil {
+		return nil, err
+	}
+	if err := top.done(); err != nil {
+		return nil, err
+	}
+	if stepsNode.Kind != yaml.SequenceNode {
+		return nil, p.errf(stepsNode, "steps", "want a list of steps, got %s", kindName(stepsNode))
+	}
+	day := sc.AsOf
+	for i, n := range stepsNode.Content {
+		st, err := p.step(i+1, n)
+		if err != nil {
+			return nil, err
+		}
+		if at := st.Command.Day(); at != 0 {
+			if at < day {
+				return nil, p.errf(n, fmt.Sprintf("steps[%d].at", i+1), "%s is before the day of the step before it (%s): dates never go backwards", at, day)
+			}
+			day = at
+		} else {
+			setDay(st.Command, day)
+		}
+		sc.Steps = append(sc.Steps, st)
+	}
+	return sc, nil
+}
+
+func (p *parser) yamlError(err error) *Error {
+	msg := err.Error()
+	line := 0
+	// yaml.v3 errors read "yaml: line N: message".
+	if rest, ok := strings.CutPrefix(msg, "yaml: line "); ok {
+		var n int
+		if _, e := fmt.Sscanf(rest, "%d:", &n); e == nil {
+			line = n
+			msg = strings.TrimSpace(rest[strings.Index(rest, ":")+1:])
+		}
+	}
+	return &Error{File: p.file, Line: line, Message: "not valid YAML: " + strings.TrimPrefix(msg, "yaml: ")}
+}
+
+// setup resolves the body and the membership into the configuration the steps run under.
+func (p *parser) setup(sc *Scenario, top *fields) error {
+	bodyNode := top.keys["body"]
+	name := sc.BodyID
+	if strings.ContainsAny(name, "/\\.") && !filepath.IsAbs(name) {
+		name = filepath.Join(p.opt.Dir, name)
+	}
+	body, err := loadBody(name)
+	if err != nil {
+		return p.errf(bodyNode, "body", "%v", err)
+	}
+	p.body = body
+	cfg := council.Config{Body: body}
+	r := p.opt.Roster
+	if body.Roster == "unsc" {
+		p.known = r.Known
+	} else {
+		codes := map[string]bool{}
+		for _, m := range body.Members {
+			codes[m.Code] = true
+		}
+		p.known = func(c string) bool { return codes[c] || r.Known(c) }
+	}
+	cfg.Known = p.known
+	seats, err := p.members(top, sc.AsOf)
+	if err != nil {
+		return err
+	}
+	switch {
+	case body.Roster == "unsc" && seats == nil:
+		cfg.Seating, err = defaultSeating(r)
+		if err != nil {
+			return p.errf(bodyNode, "body", "%v", err)
+		}
+	case body.Roster == "unsc" || body.Presidency == "rotation" && seats != nil && allKnown(r, seats):
+		cfg.Seating = council.CompositionSeating(r, seats)
+	default:
+		if seats == nil {
+			seats = body.Members
+		}
+		if len(seats) == 0 {
+			return p.errf(bodyNode, "members", "body %s lists no members: give them under members", body.ID)
+		}
+		var presidency func(council.Date) (string, error)
+		if body.Presidency == "rotation" {
+			presidency = rotation(seats, sc.AsOf)
+		}
+		cfg.Seating = council.NewFixedSeating(seats, presidency)
+	}
+	num, err := top.get("numbering", false)
+	if err != nil {
+		return err
+	}
+	if num != nil {
+		f, err := p.fieldsOf("numbering", num)
+		if err != nil {
+			return err
+		}
+		if cfg.NextMeeting, err = f.int("meeting"); err != nil {
+			return err
+		}
+		if cfg.NextResolution, err = f.int("resolution"); err != nil {
+			return err
+		}
+		if err := f.done(); err != nil {
+			return err
+		}
+	}
+	sc.Config = cfg
+	return nil
+}
+
+// members reads the optional members mapping (class: [codes]) and weights that replace the roster.
+func (p *parser) members(top *fields, asOf council.Date) ([]rules.Seat, error) {
+	n, err := top.get("members", false)
+	if n == nil || err != nil {
+		return nil, err
+	}
+	f, err := p.fieldsOf("members", n)
+	if err != nil {
+		return nil, err
+	}
+	era := p.body.EraOn(asOf.String())
+	if era == nil {
+		return nil, p.errf(n, "as_of", "the body %s did not exist on %s", p.body.ID, asOf)
+	}
+	var seats []rules.Seat
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		class := n.Content[i].Value
+		if len(era.Classes) > 0 && !contains(era.Classes, class) {
+			return nil, p.errf(n.Content[i], "members."+class, "unknown member class (the %s has %s)", p.body.ID, strings.Join(era.Classes, ", "))
+		}
+		codes, err := f.members(class, true)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range codes {
+			if seen[c] {
+				return nil, p.errf(n.Content[i+1], "members."+class, "%s is listed twice", c)
+			}
+			seen[c] = true
+			seats = append(seats, rules.Seat{Code: c, Name: p.nameOf(c, asOf.Year()), Class: class, Weight: 1})
+		}
+	}
+	if err := f.done(); err != nil {
+		return nil, err
+	}
+	if era.Seats > 0 && len(seats) != era.Seats {
+		return nil, p.errf(n, "members", "%d members listed, but the %s has %d seats on %s", len(seats), p.body.ID, era.Seats, asOf)
+	}
+	wn, err := top.get("weights", false)
+	if err != nil || wn == nil {
+		return sortSeats(seats), err
+	}
+	wf, err := p.fieldsOf("weights", wn)
+	if err != nil {
+		return nil, err
+	}
+	for i := range seats {
+		w, err := wf.int(seats[i].Code)
+		if err != nil {
+			return nil, err
+		}
+		if w > 0 {
+			seats[i].Weight = int64(w)
+		}
+	}
+	return sortSeats(seats), wf.done()
+}
+
+func (p *parser) nameOf(code string, year int) string {
+	for _, m := range p.body.Members {
+		if m.Code == code && m.Name != "" {
+			return m.Name
+		}
+	}
+	if n := p.opt.Roster.Name(code, year); n != "" {
+		return n
+	}
+	return code
+}
+
+func contains(xs []string, x string) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}

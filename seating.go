@@ -1,0 +1,72 @@
+package council
+
+import (
+	"github.com/opencouncil/council/rules"
+)
+
+// Sitting is who sits on the body on a day, in the order of the presidency rotation, and who presides.
+type Sitting struct {
+	Members   []rules.Seat
+	President string // "" when the body has no presidency
+	index     map[string]int
+}
+
+// NewSitting returns a sitting of these members with this President.
+func NewSitting(members []rules.Seat, president string) *Sitting {
+	idx := make(map[string]int, len(members))
+	for i, m := range members {
+		idx[m.Code] = i
+	}
+	return &Sitting{Members: members, President: president, index: idx}
+}
+
+// withPresident returns a sitting of the same members under another President, sharing the members.
+func (s *Sitting) withPresident(president string) *Sitting {
+	return &Sitting{Members: s.Members, President: president, index: s.index}
+}
+
+// Index is the member's position in Members, or -1 if it does not sit.
+func (s *Sitting) Index(code string) int {
+	if i, ok := s.index[code]; ok {
+		return i
+	}
+	return -1
+}
+
+// Codes lists the sitting members' codes in order.
+func (s *Sitting) Codes() []string {
+	out := make([]string, len(s.Members))
+	for i, m := range s.Members {
+		out[i] = m.Code
+	}
+	return out
+}
+
+// Seating says who sits on a body and who presides, day by day.
+type Seating interface {
+	Sitting(d Date) (*Sitting, error)
+}
+
+// FixedSeating is a membership that does not change with the date, such as a board, an assembly or a
+// what-if composition of the Security Council. Presidency, when set, gives the President of a day.
+type FixedSeating struct {
+	sitting    *Sitting
+	Presidency func(d Date) (string, error)
+}
+
+// NewFixedSeating returns a fixed membership; presidency may be nil for a body without one.
+func NewFixedSeating(members []rules.Seat, presidency func(d Date) (string, error)) *FixedSeating {
+	return &FixedSeating{sitting: NewSitting(members, ""), Presidency: presidency}
+}
+
+// Sitting returns the members and the President of the day.
+func (f *FixedSeating) Sitting(d Date) (*Sitting, error) {
+	if f.Presidency == nil {
+		return f.sitting, nil
+	}
+	p, err := f.Presidency(d)
+	if err != nil {
+		return nil, err
+	}
+	return f.sitting.withPresident(p), nil
+}

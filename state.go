@@ -1,0 +1,221 @@
+package council
+
+import (
+	"github.com/opencouncil/council/rules"
+)
+
+// Config is what a body needs to be run: its rules, who sits when, and where document numbering starts.
+type Config struct {
+	Body    *rules.Body
+	Seating Seating
+	// Known reports whether a code names a member at all (on any date); nil accepts every code.
+	Known func(code string) bool
+	// NextMeeting and NextResolution are the numbers the next meeting record (S/PV.N) and the next
+	// adopted resolution (S/RES/N (YEAR)) take; 0 means 1.
+	NextMeeting    int
+	NextResolution int
+	// Prefix is the document series, "S" for the Security Council; "" means "S".
+	Prefix string
+}
+
+// Request statuses.
+const (
+	StatusDrafted   = "drafted"
+	StatusSubmitted = "submitted"
+	StatusAbandoned = "abandoned"
+	StatusScheduled = "scheduled"
+)
+
+// Meeting statuses (and StatusScheduled).
+const (
+	StatusPostponed      = "postponed"
+	StatusCancelled      = "cancelled"
+	StatusOpen           = "open"
+	StatusHeld           = "held"
+	StatusAgendaRejected = "agenda-rejected"
+)
+
+// Draft statuses.
+const (
+	StatusPending   = "pending"
+	StatusAdopted   = "adopted"
+	StatusFailed    = "failed"
+	StatusVetoed    = "vetoed"
+	StatusWithdrawn = "withdrawn"
+)
+
+// RequestState is a request for a meeting as it stands.
+type RequestState struct {
+	ID          string
+	By          string
+	Subject     string
+	MeetingOn   Date
+	Symbol      string
+	Drafted     Date
+	Updated     Date // the day of the last step on it
+	Status      string
+	Signatories []string // in the order they signed, the author first
+	Declined    []string
+	Reason      string // why it was abandoned
+	Meeting     string // the meeting scheduled on it
+}
+
+// signed reports whether a member has signed.
+func (r *RequestState) signed(code string) bool { return indexOf(r.Signatories, code) >= 0 }
+
+// MeetingChange is a postponement or cancellation of a meeting, with who made it and why.
+type MeetingChange struct {
+	Date   Date   `json:"date"`
+	Kind   string `json:"kind"` // "postponed" or "cancelled"
+	From   Date   `json:"from"`
+	To     Date   `json:"to,omitzero"`
+	Reason string `json:"reason"`
+	By     string `json:"by,omitempty"`
+}
+
+// MeetingState is a meeting as it stands.
+type MeetingState struct {
+	ID            string
+	On            Date
+	Agenda        []string
+	Request       string
+	Format        string
+	Status        string
+	Symbol        string
+	AgendaAdopted bool
+	Objections    []string
+	Changes       []MeetingChange
+	Statements    []StatementMade
+	Votes         []string
+}
+
+// DraftState is a draft resolution or an amendment as it stands.
+type DraftState struct {
+	ID         string
+	Draft      string // for an amendment, the draft it amends
+	Title      string
+	Symbol     string
+	Meeting    string
+	Sponsors   []string
+	Status     string
+	Vote       string   // the vote taken on it
+	Resolution string   // S/RES/N (YEAR) when adopted
+	Amendments []string // for a draft, its amendments
+	Circulated Date
+}
+
+// State is everything the body has done so far. Only Apply changes it.
+type State struct {
+	cfg  Config
+	eras []datedEra
+
+	Today Date
+
+	requests map[string]*RequestState
+	meetings map[string]*MeetingState
+	drafts   map[string]*DraftState
+	votes    map[string]*VoteTaken
+
+	RequestOrder []string
+	MeetingOrder []string
+	DraftOrder   []string
+	Votes        []*VoteTaken
+	Statements   []*PresidentialStatement
+
+	nextMeeting    int
+	nextResolution int
+	documents      map[int]int // S/YEAR/N: last N used per year
+	prsts          map[int]int // S/PRST/YEAR/N: last N used per year
+
+	// a cache of the sitting of one day and scratch space for ballots, for speed; they never change
+	// what Decide answers, but they make a State safe for one goroutine at a time only
+	sitDay Date
+	sit    *Sitting
+	casts  []rules.Cast
+}
+
+type datedEra struct {
+	from Date
+	era  *rules.Era
+}
+
+// NewState returns the state of a body that has done nothing yet.
+func NewState(cfg Config) (*State, error) {
+	if cfg.Body == nil || cfg.Seating == nil {
+		return nil, Errorf(EINVALID, "a body needs its rules and its seating")
+	}
+	if cfg.Prefix == "" {
+		cfg.Prefix = "S"
+	}
+	s := &State{
+		cfg:            cfg,
+		requests:       map[string]*RequestState{},
+		meetings:       map[string]*MeetingState{},
+		drafts:         map[string]*DraftState{},
+		votes:          map[string]*VoteTaken{},
+		documents:      map[int]int{},
+		prsts:          map[int]int{},
+		nextMeeting:    max(cfg.NextMeeting, 1),
+		nextResolution: max(cfg.NextResolution, 1),
+	}
+	for _, e := range cfg.Body.Eras {
+		var from Date
+		if e.From != "" {
+			d, err := ParseDate(e.From)
+			if err != nil {
+				return nil, Errorf(EINVALID, "body %s: era from: %v", cfg.Body.ID, err)
+			}
+			from = d
+		}
+		s.eras = append(s.eras, datedEra{from, e})
+	}
+	return s, nil
+}
+
+// Body returns the rules the state runs under.
+func (s *State) Body() *rules.Body { return s.cfg.Body }
+
+// Request returns a request by id, or nil.
+func (s *State) Request(id string) *RequestState { return s.requests[id] }
+
+// Meeting returns a meeting by id, or nil.
+func (s *State) Meeting(id string) *MeetingState { return s.meetings[id] }
+
+// DraftByID returns a draft or amendment by id, or nil.
+func (s *State) DraftByID(id string) *DraftState { return s.drafts[id] }
+
+// VoteByID returns a vote by id, or nil.
+func (s *State) VoteByID(id string) *VoteTaken { return s.votes[id] }
+
+// EraOn returns the rules in force on a day, or nil before the body existed.
+func (s *State) EraOn(d Date) *rules.Era {
+	var e *rules.Era
+	for _, x := range s.eras {
+		if x.from <= d {
+			e = x.era
+		}
+	}
+	return e
+}
+
+// SittingOn returns who sits and presides on a day.
+func (s *State) SittingOn(d Date) (*Sitting, error) {
+	if d == s.sitDay && s.sit != nil {
+		return s.sit, nil
+	}
+	sit, err := s.cfg.Seating.Sitting(d)
+	if err != nil {
+		return nil, err
+	}
+	s.sitDay, s.sit = d, sit
+	return sit, nil
+}
+
+func indexOf(xs []string, x string) int {
+	for i, y := range xs {
+		if y == x {
+			return i
+		}
+	}
+	return -1
+}

@@ -1,0 +1,237 @@
+package council
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/opencouncil/council/rules"
+)
+
+// vote counts a vote under the rules of the day: procedural or substantive (or the body's other
+// matters), parties to a dispute not participating, members listed nowhere absent.
+func (d *decision) vote(c *Vote) (Event, error) {
+	m, err := d.openMeeting(c.Meeting)
+	if err != nil {
+		return nil, err
+	}
+	s := d.s
+	id := c.ID
+	if id == "" {
+		id = "v" + strconv.Itoa(len(s.Votes)+1)
+	}
+	if err := d.freshID("id", id); err != nil {
+		return nil, err
+	}
+	kind := "agenda"
+	var x *DraftState
+	switch c.On {
+	case "":
+		return nil, Errorf(EINVALID, "on is missing: vote on the agenda or on a draft or amendment")
+	case "agenda":
+		if m.AgendaAdopted {
+			return nil, Errorf(EAgendaAdopted, "the agenda of meeting %s is already adopted", m.ID)
+		}
+	default:
+		if x, err = d.pendingDraft(c.On); err != nil {
+			return nil, err
+		}
+		if !m.AgendaAdopted {
+			return nil, Errorf(EAgendaPending, "meeting %s has not adopted its agenda; nothing else can be voted on", m.ID)
+		}
+		kind = "draft"
+		if x.Draft != "" {
+			kind = "amendment"
+		} else {
+			for _, a := range x.Amendments {
+				if s.drafts[a].Status == StatusPending {
+					return nil, Errorf(EAmendmentsFirst, "amendment %s to %s has not been voted on: amendments are voted on before the draft (Rule 36)", a, x.ID)
+				}
+			}
+		}
+	}
+	era := s.EraOn(d.day)
+	matter := c.Matter
+	if matter == "" {
+		matter = s.cfg.Body.DefaultMatter(kind)
+	}
+	if era.Decision(matter) == nil {
+		return nil, Errorf(EUnknownMatter, "matter %q is not a kind of decision of the %s (on %s)", matter, s.cfg.Body.ID, d.day)
+	}
+	casts, err := d.ballots(c)
+	if err != nil {
+		return nil, err
+	}
+	res, err := era.Evaluate(matter, casts)
+	if err != nil {
+		return nil, Errorf(EINVALID, "%v", err)
+	}
+	e := &VoteTaken{
+		Dated: d.at(), ID: id, Meeting: m.ID, On: c.On, Matter: matter,
+		Counts: Counts(res.Counts), Needed: res.Needed, Adopted: res.Adopted,
+		VetoedBy: nonNil(res.VetoedBy), Decisive: nonNil(res.Decisive), Reason: res.Reason,
+	}
+	e.Yes, e.No, e.Abstain, e.Absent, e.NotParticipating = split(casts)
+	if res.Adopted && kind == "draft" {
+		e.Symbol = s.cfg.Prefix + "/RES/" + strconv.Itoa(s.nextResolution) + " (" + strconv.Itoa(d.day.Year()) + ")"
+	}
+	return e, nil
+}
+
+// ballots gives every sitting member its ballot from the vote's lists.
+func (d *decision) ballots(c *Vote) ([]rules.Cast, error) {
+	members := d.sit.Members
+	casts := d.s.castBuffer(len(members))
+	var small [32]bool
+	set := small[:0]
+	if len(members) <= len(small) {
+		set = small[:len(members)]
+	} else {
+		set = make([]bool, len(members))
+	}
+	for i, m := range members {
+		casts[i] = rules.Cast{Member: m.Code, Class: m.Class, Weight: m.Weight, Ballot: rules.Absent}
+	}
+	mark := func(field string, codes []string, b rules.Ballot) error {
+		for _, code := range codes {
+			i := d.sit.Index(code)
+			if i < 0 {
+				return d.member(field, code)
+			}
+			if set[i] {
+				if casts[i].Ballot == rules.NotParticipating {
+					if b == rules.Abstain {
+						continue // a party listed as abstaining: it does not participate
+					}
+					return Errorf(EPartyMustAbstain, "%s is a party to the dispute and may not vote %s (Charter Art. 27(3))", code, field)
+				}
+				return Errorf(EListedTwice, "%s has two ballots in this vote", code)
+			}
+			set[i] = true
+			casts[i].Ballot = b
+		}
+		return nil
+	}
+	if err := mark("parties", c.Parties, rules.NotParticipating); err != nil {
+		return nil, err
+	}
+	lists := [...]struct {
+		name  string
+		codes []string
+		b     rules.Ballot
+	}{{"yes", c.Yes, rules.Yes}, {"no", c.No, rules.No}, {"abstain", c.Abstain, rules.Abstain}, {"absent", c.Absent, rules.Absent}}
+	for _, l := range lists {
+		if err := mark(l.name, l.codes, l.b); err != nil {
+			return nil, err
+		}
+	}
+	if c.Rest != "" {
+		var rest rules.Ballot
+		switch c.Rest {
+		case "yes":
+			rest = rules.Yes
+		case "no":
+			rest = rules.No
+		case "abstain":
+			rest = rules.Abstain
+		case "absent":
+			rest = rules.Absent
+		default:
+			return nil, Errorf(EINVALID, "rest: %q is not a ballot (yes, no, abstain or absent)", c.Rest)
+		}
+		for i := range casts {
+			if !set[i] {
+				casts[i].Ballot = rest
+			}
+		}
+	}
+	return casts, nil
+}
+
+// split lists the members by ballot, in the order they sit, in one backing array.
+func split(casts []rules.Cast) (yes, no, abstain, absent, np []string) {
+	var n [5]int
+	for i := range casts {
+		n[casts[i].Ballot]++
+	}
+	all := make([]string, len(casts))
+	var lists [5][]string
+	off := 0
+	for b := range lists {
+		lists[b] = all[off : off : off+n[b]]
+		off += n[b]
+	}
+	for i := range casts {
+		lists[casts[i].Ballot] = append(lists[casts[i].Ballot], casts[i].Member)
+	}
+	return lists[rules.Yes], lists[rules.No], lists[rules.Abstain], lists[rules.Absent], lists[rules.NotParticipating]
+}
+
+func nonNil(xs []string) []string {
+	if xs == nil {
+		return []string{}
+	}
+	return xs
+}
+
+// prst decides a presidential statement: issued only by consensus, so one objection blocks it.
+func (d *decision) prst(c *PRST) (Event, error) {
+	if _, err := d.presiding(c.Presiding); err != nil {
+		return nil, err
+	}
+	m, err := d.openMeeting(c.Meeting)
+	if err != nil {
+		return nil, err
+	}
+	if !m.AgendaAdopted {
+		return nil, Errorf(EAgendaPending, "meeting %s has not adopted its agenda", m.ID)
+	}
+	if len(c.Objections) > 0 {
+		if err := d.members("objections", c.Objections, EAlreadyObjected); err != nil {
+			return nil, err
+		}
+	}
+	s := d.s
+	matter := s.cfg.Body.DefaultMatter("statement")
+	era := s.EraOn(d.day)
+	if era.Decision(matter) == nil {
+		return nil, Errorf(EUnknownMatter, "the %s has no rule for presidential statements", s.cfg.Body.ID)
+	}
+	casts := s.castBuffer(len(d.sit.Members))
+	for i, mm := range d.sit.Members {
+		casts[i] = rules.Cast{Member: mm.Code, Class: mm.Class, Weight: mm.Weight, Ballot: rules.Yes}
+	}
+	for _, o := range c.Objections {
+		casts[d.sit.Index(o)].Ballot = rules.No
+	}
+	res, err := era.Evaluate(matter, casts)
+	if err != nil {
+		return nil, Errorf(EINVALID, "%v", err)
+	}
+	e := &PresidentialStatement{Dated: d.at(), Meeting: m.ID, Text: c.Text, Objections: nonNil(c.Objections),
+		Issued: res.Adopted, Decisive: nonNil(res.Decisive), Reason: issuedReason(res.Reason)}
+	if res.Adopted {
+		y := d.day.Year()
+		e.Symbol = s.cfg.Prefix + "/PRST/" + strconv.Itoa(y) + "/" + strconv.Itoa(s.prsts[y]+1)
+	}
+	return e, nil
+}
+
+// issuedReason words a statement's result as issued or not issued rather than adopted.
+func issuedReason(r string) string {
+	if rest, ok := strings.CutPrefix(r, "not adopted"); ok {
+		return "not issued" + rest
+	}
+	if rest, ok := strings.CutPrefix(r, "adopted"); ok {
+		return "issued" + rest
+	}
+	return r
+}
+
+// castBuffer returns scratch space for the ballots of one vote. Nothing keeps it past Decide, whose
+// events copy what they need.
+func (s *State) castBuffer(n int) []rules.Cast {
+	if cap(s.casts) < n {
+		s.casts = make([]rules.Cast, n)
+	}
+	return s.casts[:n]
+}
