@@ -14,7 +14,7 @@ type Config struct {
 	// adopted resolution (S/RES/N (YEAR)) take; 0 means 1.
 	NextMeeting    int
 	NextResolution int
-	// Prefix is the document series, "S" for the Security Council; "" means "S".
+	// Prefix is the document series, "S" for the Security Council; "" means the body's own.
 	Prefix string
 }
 
@@ -143,6 +143,9 @@ type datedEra struct {
 func NewState(cfg Config) (*State, error) {
 	if cfg.Body == nil || cfg.Seating == nil {
 		return nil, Errorf(EINVALID, "a body needs its rules and its seating")
+	}
+	if cfg.Prefix == "" {
+		cfg.Prefix = cfg.Body.Prefix
 	}
 	if cfg.Prefix == "" {
 		cfg.Prefix = "S"

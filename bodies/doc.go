@@ -6,6 +6,7 @@
 //
 //	id: unsc                  # short name used by scenarios (lowercase letters, digits, - and _)
 //	name: United Nations Security Council
+//	prefix: S                 # document symbols: S/PV.N, S/RES/N (YEAR), S/PRST/YEAR/N; default: the id in capitals
 //	roster: unsc              # members come from the Security Council roster by date;
 //	                          # omit it and list members instead
 //	presidency: rotation      # monthly, English alphabetical order (Rule 18); omit for none
@@ -40,7 +41,7 @@
 //
 // # Fields
 //
-// Top level: id (required), name, roster, presidency, defaults, members, and either eras or the fields
+// Top level: id (required), name, prefix, roster, presidency, defaults, members, and either eras or the fields
 // of one era. An era has from (YYYY-MM-DD; required after the first era, in date order), seats (how
 // many members sit; omit for any number), classes (the member classes; by default those of the members
 // listed), quorum and decisions (required: decision name to how it is taken).

@@ -20,7 +20,7 @@ var (
 	idWant       = "lowercase letters, digits, - and _"
 	nameWant     = "a lowercase name such as procedural or elected"
 	codeWant     = "uppercase letters and digits, such as FRA or D1"
-	topKeys      = []string{"id", "name", "roster", "presidency", "defaults", "members", "eras", "seats", "classes", "quorum", "decisions"}
+	topKeys      = []string{"id", "name", "prefix", "roster", "presidency", "defaults", "members", "eras", "seats", "classes", "quorum", "decisions"}
 	eraKeys      = []string{"from", "seats", "classes", "quorum", "decisions"}
 	decisionKeys = []string{"votes", "share", "of", "weighted", "all", "consensus", "veto", "blocking_minority"}
 	criteriaKeys = []string{"votes", "share", "of", "weighted"}
@@ -77,6 +77,12 @@ func (p *parser) body(n *yaml.Node) (*rules.Body, error) {
 	}
 	if b.Name == "" {
 		b.Name = b.ID
+	}
+	if b.Prefix, err = p.str(top, "prefix"); err != nil {
+		return nil, err
+	}
+	if b.Prefix == "" {
+		b.Prefix = strings.ToUpper(b.ID)
 	}
 	if b.Roster, err = p.oneOf(top, "roster", "unsc"); err != nil {
 		return nil, err

@@ -14,6 +14,8 @@ import (
 type Body struct {
 	ID   string // short name used in scenarios, e.g. "unsc"
 	Name string // human name, e.g. "United Nations Security Council"
+	// Prefix starts the body's document symbols: "S" gives S/PV.N, S/RES/N (YEAR), S/PRST/YEAR/N.
+	Prefix string
 
 	// Roster names where the membership comes from: "unsc" for the Security Council roster by date,
 	// "" when Members below lists it (or a scenario supplies it).

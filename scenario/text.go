@@ -12,14 +12,47 @@ import (
 // WriteText writes a replay as a record for people: each step as it happened, with the tally and every
 // member's ballot for each vote, then where each request, meeting and draft stands and why.
 func WriteText(w io.Writer, sc *Scenario, r *Replay) error {
-	t := &textWriter{w: w, rec: r.Record, signed: map[string]int{}}
+	t := &textWriter{w: w, rec: r.Record, signed: map[string]int{}, amends: map[string]bool{}}
 	title := sc.Title
 	if title == "" {
 		title = sc.File
 	}
 	t.printf("%s\n", title)
 	t.printf("%s\n\n", strings.Repeat("=", len([]rune(title))))
-	t.printf("Body: %s. %d steps, from %s.\n\n", sc.BodyID, len(sc.Steps), sc.AsOf)
+	t.printf("Body: %s. %d steps, from %s.\n", sc.BodyID, len(sc.Steps), sc.AsOf)
+	if sit, err := r.State.SittingOn(sc.AsOf); err == nil {
+		var names []string
+		pres := ""
+		for _, m := range sit.Members {
+			n := m.Code
+			if m.Name != "" && m.Name != m.Code {
+				n += " " + m.Name
+			}
+			if m.Code == sit.President {
+				pres = n
+			}
+			names = append(names, n)
+		}
+		if pres != "" {
+			t.printf("President: %s.\n", pres)
+		}
+		t.printf("Members:")
+		col := 8
+		for i, n := range names {
+			if i > 0 {
+				t.printf(",")
+				col++
+			}
+			if col+len(n) > 100 {
+				t.printf("\n ")
+				col = 1
+			}
+			t.printf(" %s", n)
+			col += len(n) + 1
+		}
+		t.printf(".\n")
+	}
+	t.printf("\n")
 	var last council.Date
 	for _, p := range r.Steps {
 		for _, e := range p.Events {
@@ -44,6 +77,7 @@ type textWriter struct {
 	w      io.Writer
 	rec    *council.Record
 	signed map[string]int
+	amends map[string]bool
 	err    error
 }
 
@@ -88,6 +122,9 @@ func (t *textWriter) narrate(e council.Event) string {
 	case *council.RequestDeclined:
 		return fmt.Sprintf("%s declines to sign request %s", e.By, e.Request)
 	case *council.RequestSubmitted:
+		if e.Symbol == "" {
+			return fmt.Sprintf("request %s is sent to the President", e.Request)
+		}
 		return fmt.Sprintf("request %s is sent to the President as %s", e.Request, e.Symbol)
 	case *council.RequestAbandoned:
 		return fmt.Sprintf("request %s is abandoned: %s", e.Request, e.Reason)
@@ -123,6 +160,7 @@ func (t *textWriter) narrate(e council.Event) string {
 	case *council.DraftCosponsored:
 		return fmt.Sprintf("%s co-sponsor%s %s", list(e.By), plural(len(e.By) == 1), e.Draft)
 	case *council.AmendmentProposed:
+		t.amends[e.ID] = true
 		return fmt.Sprintf("amendment %s (%s) to %s is proposed by %s", e.ID, e.Symbol, e.Draft, list(e.Sponsors))
 	case *council.DraftWithdrawn:
 		return fmt.Sprintf("%s is withdrawn", e.Draft)
@@ -135,7 +173,10 @@ func (t *textWriter) narrate(e council.Event) string {
 			res = "NOT ADOPTED"
 		}
 		on := e.On
-		if on != "agenda" {
+		switch {
+		case t.amends[on]:
+			on = "amendment " + on
+		case on != "agenda":
 			on = "draft " + on
 		}
 		s := fmt.Sprintf("vote %s on the %s (%s): %s, %d-%d-%d", e.ID, on, e.Matter, res, e.Counts.Yes, e.Counts.No, e.Counts.Abstain)
@@ -203,7 +244,7 @@ func (t *textWriter) summary() {
 		t.printf("    support %d of %d needed", r.Support, r.Needed)
 		switch {
 		case r.Missing == 0:
-			t.printf(": enough to carry a procedural vote\n")
+			t.printf(": enough to carry the vote on the agenda\n")
 		case len(r.Decisive) > 0:
 			t.printf(", %d missing: the signature of any one of %s would close the gap\n", r.Missing, list(r.Decisive))
 		default:
@@ -218,7 +259,11 @@ func (t *textWriter) summary() {
 		if m.On != nil {
 			on = m.On.String()
 		}
-		t.printf("  %s %s, %s", m.ID, m.Symbol, on)
+		t.printf("  %s", m.ID)
+		if m.Symbol != "" {
+			t.printf(" (%s)", m.Symbol)
+		}
+		t.printf(", %s", on)
 		if m.President != "" {
 			t.printf(", President %s", m.President)
 		}
@@ -228,7 +273,18 @@ func (t *textWriter) summary() {
 		}
 		t.printf("\n")
 		for _, c := range m.Changes {
-			t.printf("    %s on %s: %s\n", c.Kind, c.Date, c.Reason)
+			t.printf("    %s on %s", c.Kind, c.Date)
+			if c.By != "" {
+				t.printf(" by %s", c.By)
+			}
+			switch {
+			case c.Kind == council.StatusCancelled:
+			case c.To != 0:
+				t.printf(", from %s to %s", c.From, c.To)
+			default:
+				t.printf(", from %s without date", c.From)
+			}
+			t.printf(": %s\n", c.Reason)
 		}
 	}
 	if len(rec.Drafts) > 0 {
