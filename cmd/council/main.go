@@ -1,6 +1,7 @@
 // Command council runs a deliberative body by its real rules: the UN Security Council first.
 //
 //	council replay FILE [--json]     play a scenario through the rules and print the record
+//	council roster [DATE] [--json]   who sits on the Security Council on a day, and who presides
 //	council bodies                   list the built-in bodies
 //	council generate [--steps N]     write a valid generated scenario, for benchmarks
 //
@@ -43,6 +44,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"replay", "replay FILE [--json]: play a scenario through the rules and print the record", runReplay},
+		{"roster", "roster [YYYY-MM-DD] [--json]: who sits on the Security Council on a day, and who presides", runRoster},
 		{"bodies", "bodies: list the built-in bodies", runBodies},
 		{"generate", "generate [--steps N] [--seed S]: write a valid scenario of N steps, for benchmarks", runGenerate},
 	}

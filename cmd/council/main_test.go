@@ -64,6 +64,10 @@ func TestReplayExitCodes(t *testing.T) {
 		{name: "no file", args: []string{"replay"}, code: 2, stderr: []string{"want one scenario file"}},
 		{name: "unknown flag", args: []string{"replay", "--xml", "x.yaml"}, code: 2},
 		{name: "unknown command", args: []string{"replya"}, code: 2, stderr: []string{`unknown command "replya"`}},
+		{name: "roster", args: []string{"roster", "2014-12-22"}, code: 0, stdout: []string{"President Chad (TCD)", "TCD  elected"}},
+		{name: "roster 1950", args: []string{"roster", "1950-08-01", "--json"}, code: 0, jsonBody: true, stdout: []string{`"president": "SUN"`}},
+		{name: "roster bad date", args: []string{"roster", "2014-13-01"}, code: 2, stderr: []string{"bad date"}},
+		{name: "roster out of range", args: []string{"roster", "2031-01-01"}, code: 2, stderr: []string{"no members recorded for 2031"}},
 		{name: "bodies", args: []string{"bodies"}, code: 0, stdout: []string{"unsc"}},
 		{name: "generate", args: []string{"generate", "--steps", "20"}, code: 0, stdout: []string{"body: unsc", "close: {meeting: m1}"}},
 	}
