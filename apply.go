@@ -131,10 +131,14 @@ func (s *State) applyVote(e *VoteTaken) {
 	}
 }
 
-// useDocument moves the S/YEAR/N numbering past a symbol the state gave out.
+// useDocument records a document symbol as taken and moves the S/YEAR/N numbering past those taken.
 func (s *State) useDocument(symbol string, d Date) {
+	if symbol == "" {
+		return
+	}
+	s.symbols[symbol] = true
 	y := d.Year()
-	if symbol == s.cfg.Prefix+"/"+strconv.Itoa(y)+"/"+strconv.Itoa(s.documents[y]+1) {
+	for s.symbols[s.cfg.Prefix+"/"+strconv.Itoa(y)+"/"+strconv.Itoa(s.documents[y]+1)] {
 		s.documents[y]++
 	}
 }

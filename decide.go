@@ -1,6 +1,7 @@
 package council
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -142,11 +143,15 @@ func (d *decision) freshID(field, id string) error {
 	if err := required(field, id); err != nil {
 		return err
 	}
-	s := d.s
-	if s.requests[id] != nil || s.meetings[id] != nil || s.drafts[id] != nil || s.votes[id] != nil {
+	if d.s.used(id) {
 		return Errorf(EDuplicateID, "%s: the id %s is already used", field, id)
 	}
 	return nil
+}
+
+// used reports whether an id names a request, meeting, draft, amendment or vote.
+func (s *State) used(id string) bool {
+	return s.requests[id] != nil || s.meetings[id] != nil || s.drafts[id] != nil || s.votes[id] != nil
 }
 
 func (d *decision) openRequest(id string) (*RequestState, error) {
@@ -189,7 +194,7 @@ func (d *decision) sign(c *Sign) (Event, error) {
 			return nil, Errorf(EAlreadySigned, "%s has already signed request %s", m, r.ID)
 		}
 	}
-	return &RequestSigned{Dated: d.at(), Request: r.ID, By: c.By}, nil
+	return &RequestSigned{Dated: d.at(), Request: r.ID, By: slices.Clone(c.By)}, nil
 }
 
 func (d *decision) unsign(c *Unsign) (Event, error) {
@@ -284,7 +289,7 @@ func (d *decision) schedule(c *Schedule) (Event, error) {
 			return nil, Errorf(ERequestClosed, "request %s is %s", r.ID, r.Status)
 		}
 	}
-	return &MeetingScheduled{Dated: d.at(), Meeting: c.Meeting, On: c.On, Agenda: c.Agenda, Request: c.Request, Format: c.Format, By: by}, nil
+	return &MeetingScheduled{Dated: d.at(), Meeting: c.Meeting, On: c.On, Agenda: slices.Clone(c.Agenda), Request: c.Request, Format: c.Format, By: by}, nil
 }
 
 // pendingMeeting returns a meeting that is scheduled or postponed, not yet held or cancelled.
@@ -379,7 +384,7 @@ func (d *decision) object(c *Object) (Event, error) {
 			return nil, Errorf(EAlreadyObjected, "%s has already objected to the agenda of meeting %s", x, m.ID)
 		}
 	}
-	return &AgendaObjected{Dated: d.at(), Meeting: m.ID, By: c.By}, nil
+	return &AgendaObjected{Dated: d.at(), Meeting: m.ID, By: slices.Clone(c.By)}, nil
 }
 
 func (d *decision) adoptAgenda(c *AdoptAgenda) (Event, error) {
@@ -417,7 +422,7 @@ func (d *decision) draft(c *Draft) (Event, error) {
 	if sym == "" {
 		sym = d.s.documentSymbol(d.day.Year())
 	}
-	return &DraftCirculated{Dated: d.at(), ID: c.ID, Sponsors: c.By, Title: c.Title, Meeting: c.Meeting, Symbol: sym}, nil
+	return &DraftCirculated{Dated: d.at(), ID: c.ID, Sponsors: slices.Clone(c.By), Title: c.Title, Meeting: c.Meeting, Symbol: sym}, nil
 }
 
 // pendingDraft returns a draft or amendment not yet voted on or withdrawn.
@@ -445,7 +450,7 @@ func (d *decision) cosponsor(c *Cosponsor) (Event, error) {
 			return nil, Errorf(EAlreadySponsor, "%s already sponsors %s", m, x.ID)
 		}
 	}
-	return &DraftCosponsored{Dated: d.at(), Draft: x.ID, By: c.By}, nil
+	return &DraftCosponsored{Dated: d.at(), Draft: x.ID, By: slices.Clone(c.By)}, nil
 }
 
 func (d *decision) amend(c *Amend) (Event, error) {
@@ -466,7 +471,7 @@ func (d *decision) amend(c *Amend) (Event, error) {
 	if sym == "" {
 		sym = d.s.documentSymbol(d.day.Year())
 	}
-	return &AmendmentProposed{Dated: d.at(), ID: c.ID, Draft: x.ID, Sponsors: c.By, Title: c.Title, Symbol: sym}, nil
+	return &AmendmentProposed{Dated: d.at(), ID: c.ID, Draft: x.ID, Sponsors: slices.Clone(c.By), Title: c.Title, Symbol: sym}, nil
 }
 
 func (d *decision) withdraw(c *Withdraw) (Event, error) {
@@ -500,7 +505,12 @@ func (d *decision) close(c *Close) (Event, error) {
 	return &MeetingClosed{Dated: d.at(), Meeting: m.ID}, nil
 }
 
-// documentSymbol is the next S/YEAR/N symbol of the year.
+// documentSymbol is the next S/YEAR/N symbol of the year that no document has taken.
 func (s *State) documentSymbol(year int) string {
-	return s.cfg.Prefix + "/" + strconv.Itoa(year) + "/" + strconv.Itoa(s.documents[year]+1)
+	for n := s.documents[year] + 1; ; n++ {
+		sym := s.cfg.Prefix + "/" + strconv.Itoa(year) + "/" + strconv.Itoa(n)
+		if !s.symbols[sym] {
+			return sym
+		}
+	}
 }

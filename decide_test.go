@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/opencouncil/council"
 	"github.com/opencouncil/council/bodies"
@@ -902,7 +903,7 @@ func TestVoteDefaultIDCollides(t *testing.T) {
 	MustRun(t, s, &council.Draft{ID: "v1", By: []string{"USA"}, Title: "x", Meeting: "m1"})
 	evs, err := s.Decide(&council.Vote{Meeting: "m1", On: "v1", Rest: "yes"})
 	if err != nil {
-		t.Skipf("BUG: a vote without an id is refused (%s: %v): its default id v1 collides with the draft v1; "+
+		t.Fatalf("a vote without an id is refused (%s: %v): its default id v1 collides with the draft v1; "+
 			"vote.go vote() should pick the first free vN", council.ErrorCode(err), err)
 	}
 	if id := evs[0].(*council.VoteTaken).ID; id == "v1" {
@@ -917,10 +918,77 @@ func TestPartyListedTwice(t *testing.T) {
 	before := snapshot(t, s)
 	_, err := s.Decide(&council.Vote{Meeting: "m1", On: "d1", Parties: []string{"GBR", "GBR"}, Rest: "yes"})
 	if got := council.ErrorCode(err); got != council.EListedTwice {
-		t.Skipf("BUG: parties [GBR, GBR] is refused with %q (%v), want %q: vote.go ballots() treats a second "+
+		t.Fatalf("parties [GBR, GBR] is refused with %q (%v), want %q: vote.go ballots() treats a second "+
 			"listing among the parties as a party voting", got, err, council.EListedTwice)
 	}
 	if snapshot(t, s) != before {
 		t.Error("the refused vote changed the state")
+	}
+}
+
+// Decide is documented to change nothing, so a server may call it from several readers at once. It
+// writes the state's one-day cache of the sitting, though: concurrent calls race, and a torn cache
+// (the day of one call, the sitting of another) would check members against the wrong day.
+func TestDecideConcurrentReaders(t *testing.T) {
+	s := MustState(t)
+	var wg sync.WaitGroup
+	errs := make(chan string, 2)
+	for g, year := range []int{2014, 2019} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 500 {
+				d := council.DateOf(year, time.December, 1+i%28)
+				_, err := s.Decide(&council.Request{At: council.At{At: d}, ID: "r", By: "DEU", Subject: "s"})
+				// DEU sat in 2019, not in 2014
+				if (g == 0) != (council.ErrorCode(err) == council.ENotSitting) {
+					errs <- d.String() + ": " + council.ErrorCode(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Errorf("a concurrent Decide checked the wrong day's members: %s", e)
+	}
+}
+
+// An amendment to a withdrawn draft has nothing left to amend: it cannot be put to the vote.
+func TestVoteOnAmendmentOfWithdrawnDraft(t *testing.T) {
+	s := MustState(t)
+	MustRun(t, s, amended()...)
+	MustRun(t, s, &council.Withdraw{Draft: "d1"})
+	before := snapshot(t, s)
+	evs, err := s.Decide(&council.Vote{Meeting: "m1", On: "a1", Rest: "yes"})
+	if err == nil {
+		t.Fatalf("vote.go vote() puts amendment a1 to the vote though its draft d1 was withdrawn (%s); "+
+			"refuse with draft-closed when the amended draft is not pending, or withdraw a draft's pending amendments with it", eventsJSON(evs))
+	}
+	if got := council.ErrorCode(err); got != council.EDraftClosed {
+		t.Errorf("code %s, want %s", got, council.EDraftClosed)
+	}
+	if snapshot(t, s) != before {
+		t.Error("the refused vote changed the state")
+	}
+}
+
+// A document symbol the state hands out must not be one a step already gave.
+func TestDocumentSymbolsUnique(t *testing.T) {
+	s := MustState(t)
+	MustRun(t, s, agendaAdopted()...)
+	MustRun(t, s,
+		&council.Draft{ID: "d1", By: []string{"JOR"}, Title: "x", Symbol: "S/2014/2"},
+		&council.Draft{ID: "d2", By: []string{"JOR"}, Title: "y"},
+		&council.Draft{ID: "d3", By: []string{"JOR"}, Title: "z"})
+	seen := map[string]string{}
+	for _, id := range []string{"d1", "d2", "d3"} {
+		sym := s.DraftByID(id).Symbol
+		if other, dup := seen[sym]; dup {
+			t.Fatalf("apply.go useDocument/decide.go documentSymbol give %s the symbol %s already given to %s: "+
+				"numbering only moves past a symbol equal to the next number; keep the set of symbols used per year and skip them", id, sym, other)
+		}
+		seen[sym] = id
 	}
 }

@@ -1,7 +1,6 @@
 package council
 
 import (
-	"sync"
 	"time"
 
 	"github.com/opencouncil/council/roster"
@@ -65,21 +64,11 @@ func CompositionSeating(r *roster.Roster, members []rules.Seat) *FixedSeating {
 	for i, m := range members {
 		codes[i] = m.Code
 	}
-	var mu sync.Mutex
-	cache := map[int]string{}
-	return NewFixedSeating(members, func(d Date) (string, error) {
-		y, m, _ := d.Civil()
-		k := y*12 + int(m)
-		mu.Lock()
-		defer mu.Unlock()
-		if p, ok := cache[k]; ok {
-			return p, nil
-		}
+	return NewFixedSeating(members, func(y int, m time.Month) (string, error) {
 		p, err := r.PresidentAmong(y, m, codes)
 		if err != nil {
 			return "", Errorf(ENoPresidency, "no presidency for %d-%02d: %v", y, int(m), err)
 		}
-		cache[k] = p
 		return p, nil
 	})
 }

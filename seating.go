@@ -1,6 +1,9 @@
 package council
 
 import (
+	"sync"
+	"time"
+
 	"github.com/opencouncil/council/rules"
 )
 
@@ -48,25 +51,38 @@ type Seating interface {
 }
 
 // FixedSeating is a membership that does not change with the date, such as a board, an assembly or a
-// what-if composition of the Security Council. Presidency, when set, gives the President of a day.
+// what-if composition of the Security Council. Its presidency, if any, changes monthly.
 type FixedSeating struct {
 	sitting    *Sitting
-	Presidency func(d Date) (string, error)
+	presidency func(year int, month time.Month) (string, error)
+
+	mu     sync.Mutex
+	months map[int]*Sitting // by year*12+month: the sitting under that month's President
 }
 
-// NewFixedSeating returns a fixed membership; presidency may be nil for a body without one.
-func NewFixedSeating(members []rules.Seat, presidency func(d Date) (string, error)) *FixedSeating {
-	return &FixedSeating{sitting: NewSitting(members, ""), Presidency: presidency}
+// NewFixedSeating returns a fixed membership; presidency gives the President of a month, and may be
+// nil for a body without a presidency.
+func NewFixedSeating(members []rules.Seat, presidency func(year int, month time.Month) (string, error)) *FixedSeating {
+	return &FixedSeating{sitting: NewSitting(members, ""), presidency: presidency, months: map[int]*Sitting{}}
 }
 
-// Sitting returns the members and the President of the day.
+// Sitting returns the members and the President of the day. It is safe for concurrent use.
 func (f *FixedSeating) Sitting(d Date) (*Sitting, error) {
-	if f.Presidency == nil {
+	if f.presidency == nil {
 		return f.sitting, nil
 	}
-	p, err := f.Presidency(d)
+	y, m, _ := d.Civil()
+	k := y*12 + int(m)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if s := f.months[k]; s != nil {
+		return s, nil
+	}
+	p, err := f.presidency(y, m)
 	if err != nil {
 		return nil, err
 	}
-	return f.sitting.withPresident(p), nil
+	s := f.sitting.withPresident(p)
+	f.months[k] = s
+	return s, nil
 }

@@ -104,7 +104,8 @@ type DraftState struct {
 	Circulated Date
 }
 
-// State is everything the body has done so far. Only Apply changes it.
+// State is everything the body has done so far. Only Apply changes it; Decide and the queries only read
+// it, so they may run at once from several goroutines while no Apply does.
 type State struct {
 	cfg  Config
 	eras []datedEra
@@ -124,14 +125,9 @@ type State struct {
 
 	nextMeeting    int
 	nextResolution int
-	documents      map[int]int // S/YEAR/N: last N used per year
-	prsts          map[int]int // S/PRST/YEAR/N: last N used per year
-
-	// a cache of the sitting of one day and scratch space for ballots, for speed; they never change
-	// what Decide answers, but they make a State safe for one goroutine at a time only
-	sitDay Date
-	sit    *Sitting
-	casts  []rules.Cast
+	documents      map[int]int     // S/YEAR/N: the N below which every number of the year is taken
+	symbols        map[string]bool // document symbols given out
+	prsts          map[int]int     // S/PRST/YEAR/N: last N used per year
 }
 
 type datedEra struct {
@@ -157,6 +153,7 @@ func NewState(cfg Config) (*State, error) {
 		drafts:         map[string]*DraftState{},
 		votes:          map[string]*VoteTaken{},
 		documents:      map[int]int{},
+		symbols:        map[string]bool{},
 		prsts:          map[int]int{},
 		nextMeeting:    max(cfg.NextMeeting, 1),
 		nextResolution: max(cfg.NextResolution, 1),
@@ -203,15 +200,7 @@ func (s *State) EraOn(d Date) *rules.Era {
 
 // SittingOn returns who sits and presides on a day.
 func (s *State) SittingOn(d Date) (*Sitting, error) {
-	if d == s.sitDay && s.sit != nil {
-		return s.sit, nil
-	}
-	sit, err := s.cfg.Seating.Sitting(d)
-	if err != nil {
-		return nil, err
-	}
-	s.sitDay, s.sit = d, sit
-	return sit, nil
+	return s.cfg.Seating.Sitting(d)
 }
 
 func indexOf(xs []string, x string) int {

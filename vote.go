@@ -1,6 +1,7 @@
 package council
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -17,7 +18,10 @@ func (d *decision) vote(c *Vote) (Event, error) {
 	s := d.s
 	id := c.ID
 	if id == "" {
-		id = "v" + strconv.Itoa(len(s.Votes)+1)
+		// the first free vN: a draft or meeting may already be called v1
+		for n := len(s.Votes) + 1; id == "" || s.used(id); n++ {
+			id = "v" + strconv.Itoa(n)
+		}
 	}
 	if err := d.freshID("id", id); err != nil {
 		return nil, err
@@ -41,6 +45,9 @@ func (d *decision) vote(c *Vote) (Event, error) {
 		kind = "draft"
 		if x.Draft != "" {
 			kind = "amendment"
+			if parent := s.drafts[x.Draft]; parent.Status != StatusPending {
+				return nil, Errorf(EDraftClosed, "%s amends %s, which is already %s", x.ID, parent.ID, parent.Status)
+			}
 		} else {
 			for _, a := range x.Amendments {
 				if s.drafts[a].Status == StatusPending {
@@ -57,7 +64,8 @@ func (d *decision) vote(c *Vote) (Event, error) {
 	if era.Decision(matter) == nil {
 		return nil, Errorf(EUnknownMatter, "matter %q is not a kind of decision of the %s (on %s)", matter, s.cfg.Body.ID, d.day)
 	}
-	casts, err := d.ballots(c)
+	var room [16]rules.Cast // a vote of up to 16 members is counted without allocating
+	casts, err := d.ballots(c, d.castsIn(room[:]))
 	if err != nil {
 		return nil, err
 	}
@@ -77,10 +85,17 @@ func (d *decision) vote(c *Vote) (Event, error) {
 	return e, nil
 }
 
-// ballots gives every sitting member its ballot from the vote's lists.
-func (d *decision) ballots(c *Vote) ([]rules.Cast, error) {
+// castsIn returns room for one ballot per sitting member, in room when it is large enough.
+func (d *decision) castsIn(room []rules.Cast) []rules.Cast {
+	if n := len(d.sit.Members); n <= len(room) {
+		return room[:n]
+	}
+	return make([]rules.Cast, len(d.sit.Members))
+}
+
+// ballots gives every sitting member its ballot from the vote's lists, in casts.
+func (d *decision) ballots(c *Vote, casts []rules.Cast) ([]rules.Cast, error) {
 	members := d.sit.Members
-	casts := d.s.castBuffer(len(members))
 	var small [32]bool
 	set := small[:0]
 	if len(members) <= len(small) {
@@ -98,7 +113,7 @@ func (d *decision) ballots(c *Vote) ([]rules.Cast, error) {
 				return d.member(field, code)
 			}
 			if set[i] {
-				if casts[i].Ballot == rules.NotParticipating {
+				if casts[i].Ballot == rules.NotParticipating && b != rules.NotParticipating {
 					if b == rules.Abstain {
 						continue // a party listed as abstaining: it does not participate
 					}
@@ -166,6 +181,14 @@ func split(casts []rules.Cast) (yes, no, abstain, absent, np []string) {
 	return lists[rules.Yes], lists[rules.No], lists[rules.Abstain], lists[rules.Absent], lists[rules.NotParticipating]
 }
 
+// cloneNonNil copies a command's list into an event, so the event never shares the caller's array.
+func cloneNonNil(xs []string) []string {
+	if len(xs) == 0 {
+		return []string{}
+	}
+	return slices.Clone(xs)
+}
+
 func nonNil(xs []string) []string {
 	if xs == nil {
 		return []string{}
@@ -196,7 +219,8 @@ func (d *decision) prst(c *PRST) (Event, error) {
 	if era.Decision(matter) == nil {
 		return nil, Errorf(EUnknownMatter, "the %s has no rule for presidential statements", s.cfg.Body.ID)
 	}
-	casts := s.castBuffer(len(d.sit.Members))
+	var room [16]rules.Cast
+	casts := d.castsIn(room[:])
 	for i, mm := range d.sit.Members {
 		casts[i] = rules.Cast{Member: mm.Code, Class: mm.Class, Weight: mm.Weight, Ballot: rules.Yes}
 	}
@@ -207,7 +231,7 @@ func (d *decision) prst(c *PRST) (Event, error) {
 	if err != nil {
 		return nil, Errorf(EINVALID, "%v", err)
 	}
-	e := &PresidentialStatement{Dated: d.at(), Meeting: m.ID, Text: c.Text, Objections: nonNil(c.Objections),
+	e := &PresidentialStatement{Dated: d.at(), Meeting: m.ID, Text: c.Text, Objections: cloneNonNil(c.Objections),
 		Issued: res.Adopted, Decisive: nonNil(res.Decisive), Reason: issuedReason(res.Reason)}
 	if res.Adopted {
 		y := d.day.Year()
@@ -225,13 +249,4 @@ func issuedReason(r string) string {
 		return "issued" + rest
 	}
 	return r
-}
-
-// castBuffer returns scratch space for the ballots of one vote. Nothing keeps it past Decide, whose
-// events copy what they need.
-func (s *State) castBuffer(n int) []rules.Cast {
-	if cap(s.casts) < n {
-		s.casts = make([]rules.Cast, n)
-	}
-	return s.casts[:n]
 }

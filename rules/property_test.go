@@ -157,7 +157,7 @@ func TestPropertyDecisiveByBruteForce(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 8))
 	for _, el := range electorates(t) {
 		casts := slices.Clone(el.casts)
-		n := el.trials
+		n := el.trials / 4 // brute force costs members x alternatives evaluations a trial
 		if len(casts) > 50 {
 			n = 5 // brute force over 193 members is slow
 		}

@@ -5,10 +5,13 @@ package scenario
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/opencouncil/council"
 	"github.com/opencouncil/council/roster"
@@ -88,11 +91,23 @@ func Parse(data []byte, file string, opt Options) (*Scenario, error) {
 	p := &parser{file: file, opt: opt}
 	var doc yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&doc); err != nil {
+	if err := dec.Decode(&doc); errors.Is(err, io.EOF) {
+		return nil, p.errf(nil, "", "empty file: a scenario needs body, as_of and steps")
+	} else if err != nil {
 		return nil, p.yamlError(err)
 	}
 	if len(doc.Content) == 0 {
-		return nil, p.errf(nil, "", "empty file")
+		return nil, p.errf(nil, "", "empty file: a scenario needs body, as_of and steps")
+	}
+	var more yaml.Node
+	if err := dec.Decode(&more); err == nil {
+		at := &more
+		if len(more.Content) > 0 {
+			at = more.Content[0]
+		}
+		return nil, p.errf(at, "", "a scenario is one document: a second YAML document starts here")
+	} else if !errors.Is(err, io.EOF) {
+		return nil, p.yamlError(err)
 	}
 	top, err := p.fieldsOf("", doc.Content[0])
 	if err != nil {
@@ -121,6 +136,9 @@ func Parse(data []byte, file string, opt Options) (*Scenario, error) {
 	if stepsNode.Kind != yaml.SequenceNode {
 		return nil, p.errf(stepsNode, "steps", "want a list of steps, got %s", kindName(stepsNode))
 	}
+	if len(stepsNode.Content) == 0 {
+		return nil, p.errf(stepsNode, "steps", "no steps: a scenario needs at least one")
+	}
 	day := sc.AsOf
 	for i, n := range stepsNode.Content {
 		st, err := p.step(i+1, n)
@@ -143,12 +161,16 @@ func Parse(data []byte, file string, opt Options) (*Scenario, error) {
 func (p *parser) yamlError(err error) *Error {
 	msg := err.Error()
 	line := 0
-	// yaml.v3 errors read "yaml: line N: message".
+	// yaml.v3 errors read "yaml: line N: message". For the parser's errors ("did not find expected
+	// ...") N is the line before the construct that is left open (its mark counts from 0), so add one.
 	if rest, ok := strings.CutPrefix(msg, "yaml: line "); ok {
 		var n int
 		if _, e := fmt.Sscanf(rest, "%d:", &n); e == nil {
 			line = n
 			msg = strings.TrimSpace(rest[strings.Index(rest, ":")+1:])
+			if strings.HasPrefix(msg, "did not find expected") {
+				line++
+			}
 		}
 	}
 	return &Error{File: p.file, Line: line, Message: "not valid YAML: " + strings.TrimPrefix(msg, "yaml: ")}
@@ -197,7 +219,7 @@ func (p *parser) setup(sc *Scenario, top *fields) error {
 		if len(seats) == 0 {
 			return p.errf(bodyNode, "members", "body %s lists no members: give them under members", body.ID)
 		}
-		var presidency func(council.Date) (string, error)
+		var presidency func(int, time.Month) (string, error)
 		if body.Presidency == "rotation" {
 			presidency = rotation(seats, sc.AsOf)
 		}
@@ -229,8 +251,14 @@ func (p *parser) setup(sc *Scenario, top *fields) error {
 // members reads the optional members mapping (class: [codes]) and weights that replace the roster.
 func (p *parser) members(top *fields, asOf council.Date) ([]rules.Seat, error) {
 	n, err := top.get("members", false)
-	if n == nil || err != nil {
+	if err != nil {
 		return nil, err
+	}
+	if n == nil {
+		if w := top.keys["weights"]; w != nil {
+			return nil, p.errf(w, "weights", "weights are given with members: list the members too")
+		}
+		return nil, nil
 	}
 	f, err := p.fieldsOf("members", n)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"sync"
+	"time"
 
 	"github.com/opencouncil/council"
 	"github.com/opencouncil/council/bodies"
@@ -254,10 +255,9 @@ func sortSeats(seats []rules.Seat) []rules.Seat {
 }
 
 // rotation is a monthly presidency in the members' order, starting with the first in the month of as_of.
-func rotation(seats []rules.Seat, asOf council.Date) func(council.Date) (string, error) {
+func rotation(seats []rules.Seat, asOf council.Date) func(int, time.Month) (string, error) {
 	y0, m0, _ := asOf.Civil()
-	return func(d council.Date) (string, error) {
-		y, m, _ := d.Civil()
+	return func(y int, m time.Month) (string, error) {
 		k := ((y-y0)*12 + int(m) - int(m0)) % len(seats)
 		if k < 0 {
 			k += len(seats)
