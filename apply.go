@@ -3,6 +3,7 @@ package council
 import (
 	"slices"
 	"strconv"
+	"strings"
 )
 
 // Apply changes the state by one event. It checks nothing: events come from Decide, or from a stored
@@ -13,7 +14,7 @@ func (s *State) Apply(e Event) {
 	}
 	s.apply(e)
 	if r, ok := e.(interface{ requestID() string }); ok {
-		if x := s.requests[r.requestID()]; x != nil {
+		if x := s.Request(r.requestID()); x != nil {
 			x.Updated = e.EventDate()
 		}
 	}
@@ -22,75 +23,75 @@ func (s *State) Apply(e Event) {
 func (s *State) apply(e Event) {
 	switch e := e.(type) {
 	case *RequestDrafted:
-		s.requests[e.ID] = &RequestState{ID: e.ID, By: e.By, Subject: e.Subject, MeetingOn: e.MeetingOn,
+		s.ids[e.ID] = &RequestState{ID: e.ID, By: e.By, Subject: e.Subject, MeetingOn: e.MeetingOn,
 			Symbol: e.Symbol, Drafted: e.Date, Status: StatusDrafted, Signatories: []string{e.By}}
 		s.RequestOrder = append(s.RequestOrder, e.ID)
 	case *RequestSigned:
-		r := s.requests[e.Request]
+		r := s.Request(e.Request)
 		r.Signatories = append(r.Signatories, e.By...)
 		for _, m := range e.By {
 			r.Declined = remove(r.Declined, m)
 		}
 	case *SignatureWithdrawn:
-		r := s.requests[e.Request]
+		r := s.Request(e.Request)
 		r.Signatories = remove(r.Signatories, e.By)
 	case *RequestDeclined:
-		r := s.requests[e.Request]
+		r := s.Request(e.Request)
 		r.Declined = append(r.Declined, e.By)
 	case *RequestSubmitted:
-		r := s.requests[e.Request]
+		r := s.Request(e.Request)
 		r.Status = StatusSubmitted
 		s.useDocument(e.Symbol, e.Date)
 		r.Symbol = e.Symbol
 	case *RequestAbandoned:
-		r := s.requests[e.Request]
+		r := s.Request(e.Request)
 		r.Status, r.Reason = StatusAbandoned, e.Reason
 	case *MeetingScheduled:
-		s.meetings[e.Meeting] = &MeetingState{ID: e.Meeting, On: e.On, Agenda: e.Agenda, Request: e.Request,
+		s.ids[e.Meeting] = &MeetingState{ID: e.Meeting, On: e.On, Agenda: e.Agenda, Request: e.Request,
 			Format: e.Format, Status: StatusScheduled}
 		s.MeetingOrder = append(s.MeetingOrder, e.Meeting)
 		if e.Request != "" {
-			r := s.requests[e.Request]
+			r := s.Request(e.Request)
 			r.Status, r.Meeting = StatusScheduled, e.Meeting
 		}
 	case *MeetingPostponed:
-		m := s.meetings[e.Meeting]
+		m := s.Meeting(e.Meeting)
 		m.Changes = append(m.Changes, MeetingChange{Date: e.Date, Kind: StatusPostponed, From: m.On, To: e.To, Reason: e.Reason, By: e.By})
 		m.Status, m.On = StatusPostponed, e.To
 	case *MeetingCancelled:
-		m := s.meetings[e.Meeting]
+		m := s.Meeting(e.Meeting)
 		m.Changes = append(m.Changes, MeetingChange{Date: e.Date, Kind: StatusCancelled, From: m.On, Reason: e.Reason, By: e.By})
 		m.Status = StatusCancelled
 	case *MeetingOpened:
-		m := s.meetings[e.Meeting]
+		m := s.Meeting(e.Meeting)
 		m.Status, m.Symbol = StatusOpen, e.Symbol
 		s.nextMeeting++
 	case *AgendaObjected:
-		m := s.meetings[e.Meeting]
+		m := s.Meeting(e.Meeting)
 		m.Objections = append(m.Objections, e.By...)
 	case *AgendaAdopted:
-		s.meetings[e.Meeting].AgendaAdopted = true
+		s.Meeting(e.Meeting).AgendaAdopted = true
 	case *DraftCirculated:
-		s.drafts[e.ID] = &DraftState{ID: e.ID, Title: e.Title, Symbol: e.Symbol, Meeting: e.Meeting,
+		s.ids[e.ID] = &DraftState{ID: e.ID, Title: e.Title, Symbol: e.Symbol, Meeting: e.Meeting,
 			Sponsors: slices.Clone(e.Sponsors), Status: StatusPending, Circulated: e.Date}
 		s.DraftOrder = append(s.DraftOrder, e.ID)
 		s.useDocument(e.Symbol, e.Date)
 	case *DraftCosponsored:
-		x := s.drafts[e.Draft]
+		x := s.DraftByID(e.Draft)
 		x.Sponsors = append(x.Sponsors, e.By...)
 	case *AmendmentProposed:
-		s.drafts[e.ID] = &DraftState{ID: e.ID, Draft: e.Draft, Title: e.Title, Symbol: e.Symbol,
+		s.ids[e.ID] = &DraftState{ID: e.ID, Draft: e.Draft, Title: e.Title, Symbol: e.Symbol,
 			Sponsors: slices.Clone(e.Sponsors), Status: StatusPending, Circulated: e.Date}
-		x := s.drafts[e.Draft]
+		x := s.DraftByID(e.Draft)
 		x.Amendments = append(x.Amendments, e.ID)
 		s.DraftOrder = append(s.DraftOrder, e.ID)
 		s.useDocument(e.Symbol, e.Date)
 	case *DraftWithdrawn:
-		s.drafts[e.Draft].Status = StatusWithdrawn
+		s.DraftByID(e.Draft).Status = StatusWithdrawn
 	case *VoteTaken:
 		s.applyVote(e)
 	case *StatementMade:
-		m := s.meetings[e.Meeting]
+		m := s.Meeting(e.Meeting)
 		m.Statements = append(m.Statements, *e)
 	case *PresidentialStatement:
 		s.Statements = append(s.Statements, e)
@@ -98,14 +99,14 @@ func (s *State) apply(e Event) {
 			s.prsts[e.Date.Year()]++
 		}
 	case *MeetingClosed:
-		s.meetings[e.Meeting].Status = StatusHeld
+		s.Meeting(e.Meeting).Status = StatusHeld
 	}
 }
 
 func (s *State) applyVote(e *VoteTaken) {
 	s.Votes = append(s.Votes, e)
-	s.votes[e.ID] = e
-	m := s.meetings[e.Meeting]
+	s.ids[e.ID] = e
+	m := s.Meeting(e.Meeting)
 	m.Votes = append(m.Votes, e.ID)
 	if e.On == "agenda" {
 		if e.Adopted {
@@ -115,7 +116,7 @@ func (s *State) applyVote(e *VoteTaken) {
 		}
 		return
 	}
-	x := s.drafts[e.On]
+	x := s.DraftByID(e.On)
 	x.Vote = e.ID
 	switch {
 	case e.Adopted:
@@ -138,9 +139,31 @@ func (s *State) useDocument(symbol string, d Date) {
 	}
 	s.symbols[symbol] = true
 	y := d.Year()
-	for s.symbols[s.cfg.Prefix+"/"+strconv.Itoa(y)+"/"+strconv.Itoa(s.documents[y]+1)] {
-		s.documents[y]++
+	n, ok := s.numberOf(symbol, y)
+	if !ok || n != s.documents[y]+1 {
+		return
 	}
+	for {
+		s.documents[y]++
+		next := s.cfg.Prefix + "/" + strconv.Itoa(y) + "/" + strconv.Itoa(s.documents[y]+1)
+		if !s.symbols[next] {
+			return
+		}
+	}
+}
+
+// numberOf reads N from a symbol PREFIX/YEAR/N of the year.
+func (s *State) numberOf(symbol string, year int) (int, bool) {
+	rest, ok := strings.CutPrefix(symbol, s.cfg.Prefix+"/")
+	if !ok {
+		return 0, false
+	}
+	y, num, ok := strings.Cut(rest, "/")
+	if !ok || y != strconv.Itoa(year) {
+		return 0, false
+	}
+	n, err := strconv.Atoi(num)
+	return n, err == nil
 }
 
 func remove(xs []string, x string) []string {

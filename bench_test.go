@@ -30,22 +30,56 @@ func BenchmarkDecideApply(b *testing.B) {
 	for i, st := range sc.Steps {
 		cmds[i] = st.Command
 	}
+	cfg := sc.Config
+	cfg.Expect = len(cmds) // as scenario.Run does
 	b.ReportAllocs()
-	b.ResetTimer()
 	for b.Loop() {
-		s, err := council.NewState(sc.Config)
+		s, err := council.NewState(cfg)
 		if err != nil {
 			b.Fatal(err)
 		}
 		for _, c := range cmds {
-			evs, err := s.Decide(c)
+			e, err := s.Decide(c)
 			if err != nil {
 				b.Fatal(err)
 			}
-			for _, e := range evs {
-				s.Apply(e)
-			}
+			s.Apply(e)
 		}
 	}
 	b.ReportMetric(float64(len(cmds))*float64(b.N)/b.Elapsed().Seconds(), "commands/s")
+}
+
+// BenchmarkDecideVote measures deciding one substantive vote of the 15 members (counting, explaining,
+// finding the decisive members), the costliest command; the state is not changed.
+func BenchmarkDecideVote(b *testing.B) {
+	sc, err := scenario.Parse([]byte(`body: unsc
+as_of: 2022-02-25
+steps:
+  - schedule: {meeting: m1, on: 2022-02-25, agenda: [Ukraine]}
+  - draft: {id: d1, by: [USA, ALB], meeting: m1, title: "A draft"}
+  - open: {meeting: m1}
+  - adopt_agenda: {meeting: m1}
+  - vote: {meeting: m1, on: d1, yes: rest, no: [RUS], abstain: [CHN, IND, ARE]}
+`), "vote.yaml", scenario.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	s, err := council.NewState(sc.Config)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, st := range sc.Steps[:4] {
+		e, err := s.Decide(st.Command)
+		if err != nil {
+			b.Fatal(err)
+		}
+		s.Apply(e)
+	}
+	vote := sc.Steps[4].Command
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := s.Decide(vote); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

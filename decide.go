@@ -6,9 +6,10 @@ import (
 	"strings"
 )
 
-// Decide checks a command against the rules and the state and returns the events it produces. It
-// changes nothing: a refused command returns an *Error and leaves the state exactly as it was.
-func (s *State) Decide(c Command) ([]Event, error) {
+// Decide checks a command against the rules and the state and returns the event it produces: every
+// command that the rules accept produces exactly one event, which carries all that the rules computed.
+// Decide changes nothing: a refused command returns an *Error and leaves the state exactly as it was.
+func (s *State) Decide(c Command) (Event, error) {
 	day := c.Day()
 	if day == 0 {
 		day = s.Today
@@ -75,7 +76,7 @@ func (s *State) Decide(c Command) ([]Event, error) {
 	if err != nil {
 		return nil, err
 	}
-	return []Event{e}, nil
+	return e, nil
 }
 
 // decision is one command being decided on a day, with the sitting of that day.
@@ -151,11 +152,12 @@ func (d *decision) freshID(field, id string) error {
 
 // used reports whether an id names a request, meeting, draft, amendment or vote.
 func (s *State) used(id string) bool {
-	return s.requests[id] != nil || s.meetings[id] != nil || s.drafts[id] != nil || s.votes[id] != nil
+	_, ok := s.ids[id]
+	return ok
 }
 
 func (d *decision) openRequest(id string) (*RequestState, error) {
-	r := d.s.requests[id]
+	r := d.s.Request(id)
 	if r == nil {
 		return nil, Errorf(EUnknownRequest, "there is no request %s", id)
 	}
@@ -279,7 +281,7 @@ func (d *decision) schedule(c *Schedule) (Event, error) {
 		}
 	}
 	if c.Request != "" {
-		r := d.s.requests[c.Request]
+		r := d.s.Request(c.Request)
 		switch {
 		case r == nil:
 			return nil, Errorf(EUnknownRequest, "there is no request %s", c.Request)
@@ -294,7 +296,7 @@ func (d *decision) schedule(c *Schedule) (Event, error) {
 
 // pendingMeeting returns a meeting that is scheduled or postponed, not yet held or cancelled.
 func (d *decision) pendingMeeting(id string) (*MeetingState, error) {
-	m := d.s.meetings[id]
+	m := d.s.Meeting(id)
 	if m == nil {
 		return nil, Errorf(EUnknownMeeting, "there is no meeting %s", id)
 	}
@@ -358,7 +360,7 @@ func (d *decision) open(c *Open) (Event, error) {
 
 // openMeeting returns a meeting in progress.
 func (d *decision) openMeeting(id string) (*MeetingState, error) {
-	m := d.s.meetings[id]
+	m := d.s.Meeting(id)
 	if m == nil {
 		return nil, Errorf(EUnknownMeeting, "there is no meeting %s", id)
 	}
@@ -415,7 +417,7 @@ func (d *decision) draft(c *Draft) (Event, error) {
 	if err := required("title", c.Title); err != nil {
 		return nil, err
 	}
-	if c.Meeting != "" && d.s.meetings[c.Meeting] == nil {
+	if c.Meeting != "" && d.s.Meeting(c.Meeting) == nil {
 		return nil, Errorf(EUnknownMeeting, "there is no meeting %s", c.Meeting)
 	}
 	sym := c.Symbol
@@ -427,7 +429,7 @@ func (d *decision) draft(c *Draft) (Event, error) {
 
 // pendingDraft returns a draft or amendment not yet voted on or withdrawn.
 func (d *decision) pendingDraft(id string) (*DraftState, error) {
-	x := d.s.drafts[id]
+	x := d.s.DraftByID(id)
 	if x == nil {
 		return nil, Errorf(EUnknownDraft, "there is no draft or amendment %s", id)
 	}

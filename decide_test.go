@@ -74,12 +74,21 @@ func on(s string) council.At { return council.At{At: date(s)} }
 // dated dates an event.
 func dated(s string) council.Dated { return council.Dated{Date: date(s)} }
 
+// decideAll decides a command and returns its event as a list, empty when refused.
+func decideAll(s *council.State, c council.Command) ([]council.Event, error) {
+	e, err := s.Decide(c)
+	if err != nil {
+		return nil, err
+	}
+	return []council.Event{e}, nil
+}
+
 // MustRun decides and applies the commands in order, failing the test at the first refusal.
 func MustRun(tb testing.TB, s *council.State, cmds ...council.Command) []council.Event {
 	tb.Helper()
 	var all []council.Event
 	for i, c := range cmds {
-		evs, err := s.Decide(c)
+		evs, err := decideAll(s, c)
 		if err != nil {
 			tb.Fatalf("setup step %d (%s): %v (code %s)", i+1, c.Kind(), err, council.ErrorCode(err))
 		}
@@ -105,7 +114,7 @@ func snapshot(tb testing.TB, s *council.State) string {
 func MustRefuse(tb testing.TB, s *council.State, c council.Command, code string) *council.Error {
 	tb.Helper()
 	before := snapshot(tb, s)
-	evs, err := s.Decide(c)
+	evs, err := decideAll(s, c)
 	if err == nil {
 		tb.Fatalf("%s was accepted with events %s, want refused with %s", c.Kind(), eventsJSON(evs), code)
 	}
@@ -291,7 +300,7 @@ func TestDecideEvents(t *testing.T) {
 			s := MustState(t)
 			MustRun(t, s, tt.setup...)
 			before := snapshot(t, s)
-			got, err := s.Decide(tt.cmd)
+			got, err := decideAll(s, tt.cmd)
 			if err != nil {
 				t.Fatalf("Decide: %v (code %s)", err, council.ErrorCode(err))
 			}
@@ -901,7 +910,7 @@ func TestVoteDefaultIDCollides(t *testing.T) {
 	s := MustState(t)
 	MustRun(t, s, agendaAdopted()...)
 	MustRun(t, s, &council.Draft{ID: "v1", By: []string{"USA"}, Title: "x", Meeting: "m1"})
-	evs, err := s.Decide(&council.Vote{Meeting: "m1", On: "v1", Rest: "yes"})
+	evs, err := decideAll(s, &council.Vote{Meeting: "m1", On: "v1", Rest: "yes"})
 	if err != nil {
 		t.Fatalf("a vote without an id is refused (%s: %v): its default id v1 collides with the draft v1; "+
 			"vote.go vote() should pick the first free vN", council.ErrorCode(err), err)
@@ -916,7 +925,7 @@ func TestPartyListedTwice(t *testing.T) {
 	s := MustState(t)
 	MustRun(t, s, drafted()...)
 	before := snapshot(t, s)
-	_, err := s.Decide(&council.Vote{Meeting: "m1", On: "d1", Parties: []string{"GBR", "GBR"}, Rest: "yes"})
+	_, err := decideAll(s, &council.Vote{Meeting: "m1", On: "d1", Parties: []string{"GBR", "GBR"}, Rest: "yes"})
 	if got := council.ErrorCode(err); got != council.EListedTwice {
 		t.Fatalf("parties [GBR, GBR] is refused with %q (%v), want %q: vote.go ballots() treats a second "+
 			"listing among the parties as a party voting", got, err, council.EListedTwice)
@@ -939,7 +948,7 @@ func TestDecideConcurrentReaders(t *testing.T) {
 			defer wg.Done()
 			for i := range 500 {
 				d := council.DateOf(year, time.December, 1+i%28)
-				_, err := s.Decide(&council.Request{At: council.At{At: d}, ID: "r", By: "DEU", Subject: "s"})
+				_, err := decideAll(s, &council.Request{At: council.At{At: d}, ID: "r", By: "DEU", Subject: "s"})
 				// DEU sat in 2019, not in 2014
 				if (g == 0) != (council.ErrorCode(err) == council.ENotSitting) {
 					errs <- d.String() + ": " + council.ErrorCode(err)
@@ -961,7 +970,7 @@ func TestVoteOnAmendmentOfWithdrawnDraft(t *testing.T) {
 	MustRun(t, s, amended()...)
 	MustRun(t, s, &council.Withdraw{Draft: "d1"})
 	before := snapshot(t, s)
-	evs, err := s.Decide(&council.Vote{Meeting: "m1", On: "a1", Rest: "yes"})
+	evs, err := decideAll(s, &council.Vote{Meeting: "m1", On: "a1", Rest: "yes"})
 	if err == nil {
 		t.Fatalf("vote.go vote() puts amendment a1 to the vote though its draft d1 was withdrawn (%s); "+
 			"refuse with draft-closed when the amended draft is not pending, or withdraw a draft's pending amendments with it", eventsJSON(evs))

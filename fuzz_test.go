@@ -266,7 +266,7 @@ func TestFuzzSeeds(t *testing.T) {
 			s := MustState(t)
 			var got []string
 			for _, c := range fuzzCommands(tt.data) {
-				evs, err := s.Decide(c)
+				evs, err := decideAll(s, c)
 				if err != nil {
 					got = append(got, council.ErrorCode(err))
 					continue
@@ -292,7 +292,7 @@ func FuzzDecide(f *testing.F) {
 		for i, c := range fuzzCommands(data) {
 			before := snapshot(t, s)
 			today := s.Today
-			evs, err := s.Decide(c)
+			evs, err := decideAll(s, c)
 			if err != nil {
 				if code := council.ErrorCode(err); code == council.EINTERNAL {
 					t.Fatalf("step %d (%s): internal error %v", i+1, c.Kind(), err)

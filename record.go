@@ -117,10 +117,10 @@ func (s *State) Record(title string) *Record {
 	rec := &Record{Title: title, Body: s.cfg.Body.ID, Requests: []RequestRecord{}, Meetings: []MeetingRecord{},
 		Votes: []VoteRecord{}, Drafts: []DraftRecord{}, Statements: []StatementRecord{}}
 	for _, id := range s.RequestOrder {
-		rec.Requests = append(rec.Requests, s.RequestRecord(s.requests[id]))
+		rec.Requests = append(rec.Requests, s.RequestRecord(s.Request(id)))
 	}
 	for _, id := range s.MeetingOrder {
-		m := s.meetings[id]
+		m := s.Meeting(id)
 		mr := MeetingRecord{ID: m.ID, Status: m.Status, Agenda: nonNil(m.Agenda), AgendaAdopted: m.AgendaAdopted,
 			Symbol: m.Symbol, Format: m.Format, Request: m.Request, Objections: nonNil(m.Objections),
 			Changes: m.Changes, Speeches: []SpeechRecord{}, Votes: nonNil(m.Votes)}
@@ -143,7 +143,7 @@ func (s *State) Record(title string) *Record {
 		rec.Votes = append(rec.Votes, VoteRecordOf(v))
 	}
 	for _, id := range s.DraftOrder {
-		x := s.drafts[id]
+		x := s.DraftByID(id)
 		rec.Drafts = append(rec.Drafts, DraftRecord{ID: x.ID, Amends: x.Draft, Title: x.Title, Symbol: x.Symbol,
 			Sponsors: x.Sponsors, Meeting: x.Meeting, Status: x.Status, Vote: x.Vote, Resolution: x.Resolution})
 	}

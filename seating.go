@@ -12,20 +12,23 @@ type Sitting struct {
 	Members   []rules.Seat
 	President string // "" when the body has no presidency
 	index     map[string]int
+	absent    []rules.Cast // every member absent: the start of each vote's ballots
 }
 
 // NewSitting returns a sitting of these members with this President.
 func NewSitting(members []rules.Seat, president string) *Sitting {
 	idx := make(map[string]int, len(members))
+	absent := make([]rules.Cast, len(members))
 	for i, m := range members {
 		idx[m.Code] = i
+		absent[i] = rules.Cast{Member: m.Code, Class: m.Class, Weight: m.Weight, Ballot: rules.Absent}
 	}
-	return &Sitting{Members: members, President: president, index: idx}
+	return &Sitting{Members: members, President: president, index: idx, absent: absent}
 }
 
 // withPresident returns a sitting of the same members under another President, sharing the members.
 func (s *Sitting) withPresident(president string) *Sitting {
-	return &Sitting{Members: s.Members, President: president, index: s.index}
+	return &Sitting{Members: s.Members, President: president, index: s.index, absent: s.absent}
 }
 
 // Index is the member's position in Members, or -1 if it does not sit.

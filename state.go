@@ -16,6 +16,9 @@ type Config struct {
 	NextResolution int
 	// Prefix is the document series, "S" for the Security Council; "" means the body's own.
 	Prefix string
+	// Expect is how many commands are expected (a scenario's steps), so the state can make room for
+	// them at once; 0 when unknown.
+	Expect int
 }
 
 // Request statuses.
@@ -112,10 +115,8 @@ type State struct {
 
 	Today Date
 
-	requests map[string]*RequestState
-	meetings map[string]*MeetingState
-	drafts   map[string]*DraftState
-	votes    map[string]*VoteTaken
+	// ids holds every request, meeting, draft, amendment and vote by its id, which is unique across all
+	ids map[string]any
 
 	RequestOrder []string
 	MeetingOrder []string
@@ -148,12 +149,9 @@ func NewState(cfg Config) (*State, error) {
 	}
 	s := &State{
 		cfg:            cfg,
-		requests:       map[string]*RequestState{},
-		meetings:       map[string]*MeetingState{},
-		drafts:         map[string]*DraftState{},
-		votes:          map[string]*VoteTaken{},
+		ids:            make(map[string]any, cfg.Expect/2),
 		documents:      map[int]int{},
-		symbols:        map[string]bool{},
+		symbols:        make(map[string]bool, cfg.Expect/8),
 		prsts:          map[int]int{},
 		nextMeeting:    max(cfg.NextMeeting, 1),
 		nextResolution: max(cfg.NextResolution, 1),
@@ -176,16 +174,16 @@ func NewState(cfg Config) (*State, error) {
 func (s *State) Body() *rules.Body { return s.cfg.Body }
 
 // Request returns a request by id, or nil.
-func (s *State) Request(id string) *RequestState { return s.requests[id] }
+func (s *State) Request(id string) *RequestState { x, _ := s.ids[id].(*RequestState); return x }
 
 // Meeting returns a meeting by id, or nil.
-func (s *State) Meeting(id string) *MeetingState { return s.meetings[id] }
+func (s *State) Meeting(id string) *MeetingState { x, _ := s.ids[id].(*MeetingState); return x }
 
 // DraftByID returns a draft or amendment by id, or nil.
-func (s *State) DraftByID(id string) *DraftState { return s.drafts[id] }
+func (s *State) DraftByID(id string) *DraftState { x, _ := s.ids[id].(*DraftState); return x }
 
 // VoteByID returns a vote by id, or nil.
-func (s *State) VoteByID(id string) *VoteTaken { return s.votes[id] }
+func (s *State) VoteByID(id string) *VoteTaken { x, _ := s.ids[id].(*VoteTaken); return x }
 
 // EraOn returns the rules in force on a day, or nil before the body existed.
 func (s *State) EraOn(d Date) *rules.Era {

@@ -45,12 +45,12 @@ func (d *decision) vote(c *Vote) (Event, error) {
 		kind = "draft"
 		if x.Draft != "" {
 			kind = "amendment"
-			if parent := s.drafts[x.Draft]; parent.Status != StatusPending {
+			if parent := s.DraftByID(x.Draft); parent.Status != StatusPending {
 				return nil, Errorf(EDraftClosed, "%s amends %s, which is already %s", x.ID, parent.ID, parent.Status)
 			}
 		} else {
 			for _, a := range x.Amendments {
-				if s.drafts[a].Status == StatusPending {
+				if s.DraftByID(a).Status == StatusPending {
 					return nil, Errorf(EAmendmentsFirst, "amendment %s to %s has not been voted on: amendments are voted on before the draft (Rule 36)", a, x.ID)
 				}
 			}
@@ -103,9 +103,7 @@ func (d *decision) ballots(c *Vote, casts []rules.Cast) ([]rules.Cast, error) {
 	} else {
 		set = make([]bool, len(members))
 	}
-	for i, m := range members {
-		casts[i] = rules.Cast{Member: m.Code, Class: m.Class, Weight: m.Weight, Ballot: rules.Absent}
-	}
+	copy(casts, d.sit.absent)
 	mark := func(field string, codes []string, b rules.Ballot) error {
 		for _, code := range codes {
 			i := d.sit.Index(code)
@@ -164,21 +162,22 @@ func (d *decision) ballots(c *Vote, casts []rules.Cast) ([]rules.Cast, error) {
 
 // split lists the members by ballot, in the order they sit, in one backing array.
 func split(casts []rules.Cast) (yes, no, abstain, absent, np []string) {
-	var n [5]int
+	var start [5]int
 	for i := range casts {
-		n[casts[i].Ballot]++
+		start[casts[i].Ballot]++
+	}
+	for b, n := 0, 0; b < len(start); b++ {
+		start[b], n = n, n+start[b]
 	}
 	all := make([]string, len(casts))
-	var lists [5][]string
-	off := 0
-	for b := range lists {
-		lists[b] = all[off : off : off+n[b]]
-		off += n[b]
-	}
+	next := start
 	for i := range casts {
-		lists[casts[i].Ballot] = append(lists[casts[i].Ballot], casts[i].Member)
+		b := casts[i].Ballot
+		all[next[b]] = casts[i].Member
+		next[b]++
 	}
-	return lists[rules.Yes], lists[rules.No], lists[rules.Abstain], lists[rules.Absent], lists[rules.NotParticipating]
+	list := func(b rules.Ballot) []string { return all[start[b]:next[b]:next[b]] }
+	return list(rules.Yes), list(rules.No), list(rules.Abstain), list(rules.Absent), list(rules.NotParticipating)
 }
 
 // cloneNonNil copies a command's list into an event, so the event never shares the caller's array.
@@ -221,8 +220,9 @@ func (d *decision) prst(c *PRST) (Event, error) {
 	}
 	var room [16]rules.Cast
 	casts := d.castsIn(room[:])
-	for i, mm := range d.sit.Members {
-		casts[i] = rules.Cast{Member: mm.Code, Class: mm.Class, Weight: mm.Weight, Ballot: rules.Yes}
+	copy(casts, d.sit.absent)
+	for i := range casts {
+		casts[i].Ballot = rules.Yes
 	}
 	for _, o := range c.Objections {
 		casts[d.sit.Index(o)].Ballot = rules.No

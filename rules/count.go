@@ -68,10 +68,12 @@ type tally struct {
 	vetoNo  int // negative votes of the decision's veto class
 }
 
-func (t *tally) add(c *Cast, veto string, sign int) {
-	t.n[c.Ballot] += sign
-	t.w[c.Ballot] += int64(sign) * weight(c)
-	if c.Ballot == No && veto != "" && c.Class == veto {
+// add counts (sign 1) or uncounts (sign -1) one ballot of a member of weight w; veto says whether the
+// member belongs to the decision's veto class.
+func (t *tally) add(b Ballot, w int64, veto bool, sign int) {
+	t.n[b] += sign
+	t.w[b] += int64(sign) * w
+	if b == No && veto {
 		t.vetoNo += sign
 	}
 }
@@ -180,7 +182,7 @@ func (e *Era) Evaluate(matter string, casts []Cast) (Result, error) {
 			return Result{}, fmt.Errorf("member %s: bad ballot %d", c.Member, c.Ballot)
 		}
 		t.totalW += weight(c)
-		t.add(c, d.Veto, 1)
+		t.add(c.Ballot, weight(c), d.Veto != "" && c.Class == d.Veto, 1)
 	}
 	o := e.apply(d, &t)
 	r := Result{
@@ -211,38 +213,29 @@ func (e *Era) Evaluate(matter string, casts []Cast) (Result, error) {
 var alternatives = [...]Ballot{Yes, No, Abstain, Absent}
 
 // decisive lists the members whose own ballot, changed alone, would change whether the decision is
-// taken. Members that may not vote (parties to a dispute) are never decisive. Members alike in class,
-// weight and ballot are alike in this too, so each such group is tried once.
+// taken. Members that may not vote (parties to a dispute) are never decisive. What a member's change can
+// do depends only on its ballot, its weight and whether it holds the veto, so members alike in these are
+// tried once.
 func (e *Era) decisive(d *Decision, t *tally, casts []Cast, adopted bool) []string {
-	type group struct {
-		class  string
-		weight int64
-		ballot Ballot
-	}
-	var seen [8]struct {
-		g        group
-		decisive bool
-	}
-	n := 0
+	const unknown, no, yes = 0, 1, 2
+	var seen [2][NotParticipating]uint8 // for members of weight 1: [holds the veto][ballot]
 	var out []string
 	for i := range casts {
-		c := casts[i]
+		c := &casts[i]
 		if c.Ballot == NotParticipating {
 			continue
 		}
-		g := group{c.Class, weight(&c), c.Ballot}
-		known, dec := false, false
-		for j := 0; j < n; j++ {
-			if seen[j].g == g {
-				known, dec = true, seen[j].decisive
-				break
-			}
-		}
-		if !known {
-			dec = e.flips(d, t, c, adopted)
-			if n < len(seen) {
-				seen[n].g, seen[n].decisive = g, dec
-				n++
+		veto := d.Veto != "" && c.Class == d.Veto
+		var dec bool
+		if w := weight(c); w != 1 {
+			dec = e.flips(d, t, c.Ballot, w, veto, adopted)
+		} else if k := &seen[b2i(veto)][c.Ballot]; *k != unknown {
+			dec = *k == yes
+		} else {
+			dec = e.flips(d, t, c.Ballot, 1, veto, adopted)
+			*k = no
+			if dec {
+				*k = yes
 			}
 		}
 		if dec {
@@ -255,26 +248,30 @@ func (e *Era) decisive(d *Decision, t *tally, casts []Cast, adopted bool) []stri
 	return out
 }
 
-// flips reports whether some other ballot of this member alone would change the result.
-func (e *Era) flips(d *Decision, t *tally, c Cast, adopted bool) bool {
-	t.add(&c, d.Veto, -1)
-	defer t.add(&c, d.Veto, 1)
-	orig := c.Ballot
+// flips reports whether some other ballot of one member alone would change the result.
+func (e *Era) flips(d *Decision, t *tally, b Ballot, w int64, veto, adopted bool) bool {
+	t.add(b, w, veto, -1)
+	flipped := false
 	for _, alt := range alternatives {
-		if alt == orig {
+		if alt == b {
 			continue
 		}
-		c.Ballot = alt
-		t.add(&c, d.Veto, 1)
-		flipped := e.apply(d, t).adopted() != adopted
-		t.add(&c, d.Veto, -1)
+		t.add(alt, w, veto, 1)
+		flipped = e.apply(d, t).adopted() != adopted
+		t.add(alt, w, veto, -1)
 		if flipped {
-			c.Ballot = orig
-			return true
+			break
 		}
 	}
-	c.Ballot = orig
-	return false
+	t.add(b, w, veto, 1)
+	return flipped
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // NeededOf is the number of members that must vote in favour, all others voting against, for the

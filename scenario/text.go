@@ -55,15 +55,14 @@ func WriteText(w io.Writer, sc *Scenario, r *Replay) error {
 	t.printf("\n")
 	var last council.Date
 	for _, p := range r.Steps {
-		for _, e := range p.Events {
-			day := "          "
-			if d := e.EventDate(); d != last {
-				day, last = d.String(), d
-			}
-			t.printf("%3d  %s  %s\n", p.Step.N, day, t.narrate(e))
-			if v, ok := e.(*council.VoteTaken); ok {
-				t.ballots(v)
-			}
+		e := p.Event
+		day := "          "
+		if d := e.EventDate(); d != last {
+			day, last = d.String(), d
+		}
+		t.printf("%3d  %s  %s\n", p.Step.N, day, t.narrate(e))
+		if v, ok := e.(*council.VoteTaken); ok {
+			t.ballots(v)
 		}
 	}
 	if f := r.Failed; f != nil {
