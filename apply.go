@@ -13,11 +13,17 @@ func (s *State) Apply(e Event) {
 		s.Today = d
 	}
 	s.apply(e)
-	if r, ok := e.(interface{ requestID() string }); ok {
+	if r, ok := e.(requestEvent); ok {
 		if x := s.Request(r.requestID()); x != nil {
 			x.Updated = e.EventDate()
 		}
 	}
+}
+
+// requestEvent is an event that changes a request, whose day Apply keeps as the request's last.
+type requestEvent interface {
+	Event
+	requestID() string
 }
 
 func (s *State) apply(e Event) {
@@ -92,7 +98,10 @@ func (s *State) apply(e Event) {
 		s.applyVote(e)
 	case *StatementMade:
 		m := s.Meeting(e.Meeting)
-		m.Statements = append(m.Statements, *e)
+		if m.Speeches == nil {
+			m.Speeches = make([]*StatementMade, 0, 16) // most meetings hear every member
+		}
+		m.Speeches = append(m.Speeches, e)
 	case *PresidentialStatement:
 		s.Statements = append(s.Statements, e)
 		if e.Issued {

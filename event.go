@@ -163,6 +163,8 @@ type VoteTaken struct {
 	Decisive         []string `json:"decisive"`
 	Reason           string   `json:"reason"`
 	Symbol           string   `json:"symbol,omitempty"` // S/RES/N (YEAR) of an adopted resolution
+
+	lists [16]string // room for the lists above in a body of up to 16 members, so one allocation holds all
 }
 
 // StatementMade: a member spoke at a meeting.

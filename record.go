@@ -134,7 +134,7 @@ func (s *State) Record(title string) *Record {
 				mr.President = sit.President
 			}
 		}
-		for _, st := range m.Statements {
+		for _, st := range m.Speeches {
 			mr.Speeches = append(mr.Speeches, SpeechRecord{Date: st.Date, By: st.By, Text: st.Text})
 		}
 		rec.Meetings = append(rec.Meetings, mr)

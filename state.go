@@ -88,7 +88,7 @@ type MeetingState struct {
 	AgendaAdopted bool
 	Objections    []string
 	Changes       []MeetingChange
-	Statements    []StatementMade
+	Speeches      []*StatementMade
 	Votes         []string
 }
 

@@ -22,8 +22,7 @@ func (d *decision) vote(c *Vote) (Event, error) {
 		for n := len(s.Votes) + 1; id == "" || s.used(id); n++ {
 			id = "v" + strconv.Itoa(n)
 		}
-	}
-	if err := d.freshID("id", id); err != nil {
+	} else if err := d.freshID("id", id); err != nil {
 		return nil, err
 	}
 	kind := "agenda"
@@ -78,7 +77,7 @@ func (d *decision) vote(c *Vote) (Event, error) {
 		Counts: Counts(res.Counts), Needed: res.Needed, Adopted: res.Adopted,
 		VetoedBy: nonNil(res.VetoedBy), Decisive: nonNil(res.Decisive), Reason: res.Reason,
 	}
-	e.Yes, e.No, e.Abstain, e.Absent, e.NotParticipating = split(casts)
+	e.Yes, e.No, e.Abstain, e.Absent, e.NotParticipating = split(casts, &e.lists)
 	if res.Adopted && kind == "draft" {
 		e.Symbol = s.cfg.Prefix + "/RES/" + strconv.Itoa(s.nextResolution) + " (" + strconv.Itoa(d.day.Year()) + ")"
 	}
@@ -160,8 +159,9 @@ func (d *decision) ballots(c *Vote, casts []rules.Cast) ([]rules.Cast, error) {
 	return casts, nil
 }
 
-// split lists the members by ballot, in the order they sit, in one backing array.
-func split(casts []rules.Cast) (yes, no, abstain, absent, np []string) {
+// split lists the members by ballot, in the order they sit, in one backing array: room when it is
+// large enough.
+func split(casts []rules.Cast, room *[16]string) (yes, no, abstain, absent, np []string) {
 	var start [5]int
 	for i := range casts {
 		start[casts[i].Ballot]++
@@ -169,7 +169,12 @@ func split(casts []rules.Cast) (yes, no, abstain, absent, np []string) {
 	for b, n := 0, 0; b < len(start); b++ {
 		start[b], n = n, n+start[b]
 	}
-	all := make([]string, len(casts))
+	var all []string
+	if len(casts) <= len(room) {
+		all = room[:len(casts)]
+	} else {
+		all = make([]string, len(casts))
+	}
 	next := start
 	for i := range casts {
 		b := casts[i].Ballot

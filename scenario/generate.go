@@ -11,11 +11,14 @@ import (
 	"github.com/opencouncil/council/roster"
 )
 
-// Generate writes a valid scenario of about steps steps for the real Security Council, for load tests
-// and benchmarks: day after day from 2 January 2000, a member's letter gathers signatures and a refusal,
-// the President schedules and opens a meeting, two members object and the agenda is put to the vote,
-// a draft is circulated, co-sponsored, amended and voted on, a member speaks, a presidential statement
-// is proposed, and the meeting closes. The same seed gives the same file.
+// Generate writes a valid scenario of exactly steps steps for the real Security Council, for load tests
+// and benchmarks. Day after day from 3 January 2000 it runs a meeting as the Council holds them: a
+// member's letter gathers signatures and a refusal and is submitted; the President schedules and opens
+// the meeting; two members object and the agenda is put to a procedural vote; every member speaks; a
+// draft is circulated, co-sponsored and amended, the amendment and the draft are voted on (some drafts
+// are vetoed); five members explain their votes; a presidential statement is proposed (some are
+// blocked); the meeting closes. That is 35 steps, four of them decisions. The same seed gives the same
+// file.
 func Generate(w io.Writer, steps int, seed uint64) error {
 	r := roster.Default()
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
@@ -64,15 +67,24 @@ func Generate(w io.Writer, steps int, seed uint64) error {
 			fmt.Sprintf("open: {meeting: m%d}", n),
 			fmt.Sprintf("object: {meeting: m%d, by: %s}", n, whos(9, 11)),
 			fmt.Sprintf("vote: {meeting: m%d, on: agenda, yes: rest, no: %s}", n, whos(9, 11)),
+		}
+		for _, i := range rng.Perm(len(codes)) {
+			lines = append(lines, fmt.Sprintf("statement: {meeting: m%d, by: %s}", n, codes[i]))
+		}
+		lines = append(lines,
 			fmt.Sprintf("draft: {id: d%d, by: %s, title: \"Draft %d\", meeting: m%d}", n, whos(0, 3), n, n),
 			fmt.Sprintf("cosponsor: {draft: d%d, by: %s}", n, who(3)),
 			fmt.Sprintf("amend: {id: a%d, draft: d%d, by: %s}", n, n, whos(11, 12)),
 			fmt.Sprintf("vote: {meeting: m%d, on: a%d, %s}", n, n, ballots()),
 			fmt.Sprintf("vote: {meeting: m%d, on: d%d, %s}", n, n, ballots()),
-			fmt.Sprintf("statement: {meeting: m%d, by: %s}", n, who(4)),
+		)
+		for i := range 5 {
+			lines = append(lines, fmt.Sprintf("statement: {meeting: m%d, by: %s, text: \"explanation of vote\"}", n, who(i)))
+		}
+		lines = append(lines,
 			fmt.Sprintf("prst: {meeting: m%d, objections: %s}", n, whos(12, 12+rng.IntN(2))),
 			fmt.Sprintf("close: {meeting: m%d}", n),
-		}
+		)
 		for _, l := range lines {
 			if written == steps {
 				break

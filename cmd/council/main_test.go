@@ -69,7 +69,7 @@ func TestReplayExitCodes(t *testing.T) {
 		{name: "roster bad date", args: []string{"roster", "2014-13-01"}, code: 2, stderr: []string{"bad date"}},
 		{name: "roster out of range", args: []string{"roster", "2031-01-01"}, code: 2, stderr: []string{"no members recorded for 2031"}},
 		{name: "bodies", args: []string{"bodies"}, code: 0, stdout: []string{"unsc"}},
-		{name: "generate", args: []string{"generate", "--steps", "20"}, code: 0, stdout: []string{"body: unsc", "close: {meeting: m1}"}},
+		{name: "generate", args: []string{"generate", "--steps", "40"}, code: 0, stdout: []string{"body: unsc", "close: {meeting: m1}"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
