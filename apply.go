@@ -96,6 +96,8 @@ func (s *State) apply(e Event) {
 		s.DraftByID(e.Draft).Status = StatusWithdrawn
 	case *VoteTaken:
 		s.applyVote(e)
+	case *CouncilCreated:
+		s.Title = e.Title
 	case *StatementMade:
 		m := s.Meeting(e.Meeting)
 		if m.Speeches == nil {

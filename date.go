@@ -123,3 +123,5 @@ func civilFromDays(z int64) (int, int, int) {
 	}
 	return int(y), int(m), int(d)
 }
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -114,6 +114,7 @@ type State struct {
 	eras []datedEra
 
 	Today Date
+	Title string // from the council's first event, when it was loaded from a stream
 
 	// ids holds every request, meeting, draft, amendment and vote by its id, which is unique across all
 	ids map[string]any

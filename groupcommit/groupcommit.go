@@ -1,0 +1,134 @@
+// Package groupcommit batches concurrent appends into one transaction and one sync. While a batch is
+// being written and synced, the appends that arrive wait together and go into the next batch, so many
+// writers share each sync without any added delay, and an append is acknowledged only once the batch
+// that holds it is durable. The stores (package sqlite, package postgres) supply the transaction.
+package groupcommit
+
+import (
+	"context"
+	"errors"
+	"sync"
+
+	"github.com/opencouncil/council"
+)
+
+// Outcome is what became of one append in a batch.
+type Outcome struct {
+	Appended council.Appended
+	Err      error // a conflict, for this append alone
+}
+
+// WriteFunc writes a batch of appends in one transaction and makes it durable. It returns one outcome
+// per append, in order; an error means nothing of the batch was written.
+type WriteFunc func(ctx context.Context, batch []council.Append) ([]Outcome, error)
+
+// ErrClosed is returned for appends made after Close.
+var ErrClosed = errors.New("store is closed")
+
+// Committer runs one writer that takes the appends waiting and writes them as one batch.
+type Committer struct {
+	write    WriteFunc
+	maxBatch int
+	queue    chan *pending
+
+	mu     sync.RWMutex // held for reading while an append is queued, for writing by Close
+	closed bool
+	done   chan struct{}
+}
+
+type pending struct {
+	ctx  context.Context
+	a    council.Append
+	done chan Outcome
+}
+
+// New starts a committer that writes batches of at most maxBatch appends with write.
+func New(write WriteFunc, maxBatch int) *Committer {
+	if maxBatch < 1 {
+		maxBatch = 1
+	}
+	c := &Committer{write: write, maxBatch: maxBatch, queue: make(chan *pending, maxBatch), done: make(chan struct{})}
+	go c.run()
+	return c
+}
+
+// Append queues an append and waits until its batch is durable, or ctx ends. An append whose
+// context ended before its batch was written is not written.
+func (c *Committer) Append(ctx context.Context, a council.Append) (council.Appended, error) {
+	p := &pending{ctx: ctx, a: a, done: make(chan Outcome, 1)}
+	c.mu.RLock()
+	if c.closed {
+		c.mu.RUnlock()
+		return council.Appended{}, ErrClosed
+	}
+	select {
+	case c.queue <- p:
+		c.mu.RUnlock()
+	case <-ctx.Done():
+		c.mu.RUnlock()
+		return council.Appended{}, ctx.Err()
+	}
+	// Once queued, wait for the outcome even if ctx ends: the batch may already be on its way to disk,
+	// and an acknowledged append must be reported as such.
+	o := <-p.done
+	return o.Appended, o.Err
+}
+
+// Close writes the appends already queued and stops the writer.
+func (c *Committer) Close() {
+	c.mu.Lock()
+	if !c.closed {
+		c.closed = true
+		close(c.queue)
+	}
+	c.mu.Unlock()
+	<-c.done
+}
+
+func (c *Committer) run() {
+	defer close(c.done)
+	batch := make([]*pending, 0, c.maxBatch)
+	appends := make([]council.Append, 0, c.maxBatch)
+	for first := range c.queue {
+		batch = append(batch[:0], first)
+	fill:
+		for len(batch) < c.maxBatch {
+			select {
+			case p, ok := <-c.queue:
+				if !ok {
+					break fill
+				}
+				batch = append(batch, p)
+			default:
+				break fill
+			}
+		}
+		// Drop appends whose callers gave up before the batch was written.
+		live := batch[:0]
+		for _, p := range batch {
+			if err := p.ctx.Err(); err != nil {
+				p.done <- Outcome{Err: err}
+				continue
+			}
+			live = append(live, p)
+		}
+		if len(live) == 0 {
+			continue
+		}
+		appends = appends[:0]
+		for _, p := range live {
+			appends = append(appends, p.a)
+		}
+		outs, err := c.write(context.Background(), appends)
+		for i, p := range live {
+			switch {
+			case err != nil:
+				p.done <- Outcome{Err: err}
+			case i < len(outs):
+				p.done <- outs[i]
+			default:
+				p.done <- Outcome{Err: errors.New("groupcommit: write returned too few outcomes")}
+			}
+		}
+	}
+}

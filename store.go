@@ -1,0 +1,148 @@
+package council
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+)
+
+// EventStore keeps every council's events, one stream per council, durably and in order. Appends are
+// optimistic: they name the version they were decided against, and a stream that moved on in the
+// meantime refuses them with a conflict. Implementations: package sqlite (the embedded default) and
+// package postgres; package storetest is the contract every implementation passes.
+type EventStore interface {
+	// Append adds events to the end of a stream, all or none, once they are durable. A stream whose
+	// version is not a.Expected refuses them with an *Error of code EConflict. A key already used on
+	// the stream returns the events it stored then, with Duplicate set, and appends nothing.
+	Append(ctx context.Context, a Append) (Appended, error)
+	// Read calls fn with each event of the stream after version after, in order, as stored.
+	Read(ctx context.Context, stream string, after int64, fn func(StoredEvent) error) error
+	// Head is the stream's version (the number of events in it, 0 for a stream never written) and
+	// the chain hash of its last event, as the store records them beside the events.
+	Head(ctx context.Context, stream string) (int64, [32]byte, error)
+	// Streams lists every stream in the store, in name order.
+	Streams(ctx context.Context) ([]string, error)
+	// Close waits for appends under way and releases the store.
+	Close() error
+}
+
+// Append is one atomic append: the events one command produced.
+type Append struct {
+	Stream   string
+	Expected int64  // the version the events were decided against
+	Key      string // the command's idempotency key; "" for none
+	Events   []EventData
+}
+
+// EventData is an event as bytes: its type and its canonical JSON.
+type EventData struct {
+	Type string
+	Data []byte
+}
+
+// Appended is what an append stored.
+type Appended struct {
+	Events    []StoredEvent
+	Duplicate bool // the key was used before: Events are those stored then
+}
+
+// StoredEvent is an event as a stream keeps it.
+type StoredEvent struct {
+	Stream  string
+	Version int64 // its place in the stream, from 1
+	Type    string
+	Data    []byte
+	Key     string   // the idempotency key of the command that produced it, on its first event
+	Hash    [32]byte // chain hash over the previous event's hash and this event's canonical bytes
+}
+
+// Conflict and idempotency codes.
+const (
+	EConflict = "conflict" // the stream moved on since the command was decided
+	ETampered = "tampered" // a stream's hash chain does not verify
+)
+
+// ChainHash is the hash an event stores: SHA-256 over the previous event's hash (zero for the first)
+// and the event's canonical bytes. Canonical bytes are, in order: the version as 8 bytes big-endian,
+// then the stream, the type, the key and the data, each as a 4-byte big-endian length and its bytes.
+func ChainHash(prev [32]byte, stream string, version int64, typ, key string, data []byte) [32]byte {
+	h := sha256.New()
+	h.Write(prev[:])
+	var n [8]byte
+	binary.BigEndian.PutUint64(n[:], uint64(version))
+	h.Write(n[:])
+	for _, part := range [...][]byte{[]byte(stream), []byte(typ), []byte(key), data} {
+		binary.BigEndian.PutUint32(n[:4], uint32(len(part)))
+		h.Write(n[:4])
+		h.Write(part)
+	}
+	var out [32]byte
+	h.Sum(out[:0])
+	return out
+}
+
+// HashString writes a chain hash as hex.
+func HashString(h [32]byte) string { return hex.EncodeToString(h[:]) }
+
+// Seal gives events their versions and chain hashes, following the stream's last stored event
+// (version after, hash prev). Stores call it inside the transaction that writes them.
+func Seal(stream string, after int64, prev [32]byte, key string, events []EventData) []StoredEvent {
+	out := make([]StoredEvent, len(events))
+	for i, e := range events {
+		k := ""
+		if i == 0 {
+			k = key
+		}
+		v := after + int64(i) + 1
+		prev = ChainHash(prev, stream, v, e.Type, k, e.Data)
+		out[i] = StoredEvent{Stream: stream, Version: v, Type: e.Type, Data: e.Data, Key: k, Hash: prev}
+	}
+	return out
+}
+
+// ChainBreak is the first event of a stream whose chain does not verify, and why.
+type ChainBreak struct {
+	Stream  string `json:"stream"`
+	Version int64  `json:"version"` // the version expected at that place
+	Reason  string `json:"reason"`
+}
+
+// VerifyStream reads a stream and checks its chain: versions 1, 2, 3... with no gap, each hash over
+// the one before. It returns the first break, or nil when the stream is intact.
+func VerifyStream(ctx context.Context, st EventStore, stream string) (*ChainBreak, int64, error) {
+	var prev [32]byte
+	want := int64(1)
+	var brk *ChainBreak
+	err := st.Read(ctx, stream, 0, func(e StoredEvent) error {
+		if brk != nil {
+			return nil
+		}
+		switch {
+		case e.Version < want:
+			brk = &ChainBreak{stream, want, "event " + itoa(e.Version) + " appears again after event " + itoa(want-1) + " (reordered or inserted)"}
+		case e.Version > want:
+			brk = &ChainBreak{stream, want, "event " + itoa(want) + " is missing: the next stored is " + itoa(e.Version) + " (removed)"}
+		case ChainHash(prev, stream, e.Version, e.Type, e.Key, e.Data) != e.Hash:
+			brk = &ChainBreak{stream, want, "event " + itoa(want) + " (" + e.Type + ") does not match its hash: changed, swapped or forged"}
+		}
+		prev = e.Hash
+		want++
+		return nil
+	})
+	if err != nil || brk != nil {
+		return brk, want - 1, err
+	}
+	n, head, err := st.Head(ctx, stream)
+	switch {
+	case err != nil:
+		return nil, want - 1, err
+	case n > want-1:
+		brk = &ChainBreak{stream, want, "the stream's head says " + itoa(n) + " events, but only " + itoa(want-1) + " are stored (removed from the end)"}
+	case n < want-1:
+		brk = &ChainBreak{stream, n + 1, "event " + itoa(n+1) + " is stored past the stream's head (" + itoa(n) + " events): inserted"}
+	case n > 0 && head != prev:
+		brk = &ChainBreak{stream, n, "event " + itoa(n) + " does not match the stream's head hash: changed"}
+	}
+	return brk, want - 1, nil
+}
