@@ -65,7 +65,7 @@ func DecodeEvent(typ string, data []byte) (Event, error) {
 		return nil, Errorf(EINVALID, "unknown event type %q", typ)
 	}
 	e := mk()
-	if err := json.Unmarshal(data, e); err != nil {
+	if err := unmarshalEvent(data, e); err != nil {
 		return nil, Errorf(EINVALID, "decode %s: %v", typ, err)
 	}
 	return e, nil

@@ -11,9 +11,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/opencouncil/council"
+	"github.com/opencouncil/council/bodies"
+	"github.com/opencouncil/council/councils"
 	"github.com/opencouncil/council/roster"
 	"github.com/opencouncil/council/rules"
 	"go.yaml.in/yaml/v3"
@@ -25,6 +26,8 @@ type Scenario struct {
 	Title  string
 	BodyID string
 	AsOf   council.Date
+	// Def is what the council is made of: the first event of its stream when it is kept in a store.
+	Def    *council.CouncilCreated
 	Config council.Config
 	Steps  []Step
 }
@@ -176,153 +179,125 @@ func (p *parser) yamlError(err error) *Error {
 	return &Error{File: p.file, Line: line, Message: "not valid YAML: " + strings.TrimPrefix(msg, "yaml: ")}
 }
 
-// setup resolves the body and the membership into the configuration the steps run under.
+// setup reads what the council is made of (body, members, weights, numbering) into its definition,
+// and resolves that into the configuration the steps run under.
 func (p *parser) setup(sc *Scenario, top *fields) error {
 	bodyNode := top.keys["body"]
-	name := sc.BodyID
-	if strings.ContainsAny(name, "/\\.") && !filepath.IsAbs(name) {
-		name = filepath.Join(p.opt.Dir, name)
+	def := &council.CouncilCreated{Dated: council.Dated{Date: sc.AsOf}, Title: sc.Title, Body: sc.BodyID}
+	if _, err := bodies.Builtin(sc.BodyID); err != nil {
+		path := sc.BodyID
+		if !filepath.IsAbs(path) {
+			path = filepath.Join(p.opt.Dir, path)
+		}
+		text, err := os.ReadFile(path)
+		if err != nil {
+			return p.errf(bodyNode, "body", "unknown body %q: not a built-in body (%s) and no file: %v",
+				sc.BodyID, strings.Join(bodies.BuiltinIDs(), ", "), err)
+		}
+		def.BodyFile = string(text)
+		def.Body = path
 	}
-	body, err := loadBody(name)
+	body, err := councils.Body(def)
 	if err != nil {
-		return p.errf(bodyNode, "body", "%v", err)
+		return p.errf(bodyNode, "body", "%v", errors.Unwrap(err))
 	}
 	p.body = body
-	cfg := council.Config{Body: body}
-	r := p.opt.Roster
-	if body.Roster == "unsc" {
-		p.known = r.Known
-	} else {
-		codes := map[string]bool{}
-		for _, m := range body.Members {
-			codes[m.Code] = true
-		}
-		p.known = func(c string) bool { return codes[c] || r.Known(c) }
-	}
-	cfg.Known = p.known
-	seats, err := p.members(top, sc.AsOf)
-	if err != nil {
+	p.known = councils.Known(body, p.opt.Roster)
+	if err := p.members(top, def); err != nil {
 		return err
 	}
-	switch {
-	case body.Roster == "unsc" && seats == nil:
-		cfg.Seating, err = defaultSeating(r)
-		if err != nil {
-			return p.errf(bodyNode, "body", "%v", err)
-		}
-	case body.Roster == "unsc" || body.Presidency == "rotation" && seats != nil && allKnown(r, seats):
-		cfg.Seating = council.CompositionSeating(r, seats)
-	default:
-		if seats == nil {
-			seats = body.Members
-		}
-		if len(seats) == 0 {
-			return p.errf(bodyNode, "members", "body %s lists no members: give them under members", body.ID)
-		}
-		var presidency func(int, time.Month) (string, error)
-		if body.Presidency == "rotation" {
-			presidency = rotation(seats, sc.AsOf)
-		}
-		cfg.Seating = council.NewFixedSeating(seats, presidency)
-	}
-	num, err := top.get("numbering", false)
-	if err != nil {
+	if num, err := top.get("numbering", false); err != nil {
 		return err
-	}
-	if num != nil {
+	} else if num != nil {
 		f, err := p.fieldsOf("numbering", num)
 		if err != nil {
 			return err
 		}
-		if cfg.NextMeeting, err = f.int("meeting"); err != nil {
+		if def.NextMeeting, err = f.int("meeting"); err != nil {
 			return err
 		}
-		if cfg.NextResolution, err = f.int("resolution"); err != nil {
+		if def.NextResolution, err = f.int("resolution"); err != nil {
 			return err
 		}
 		if err := f.done(); err != nil {
 			return err
 		}
 	}
-	sc.Config = cfg
+	cfg, err := councils.Resolve(def, p.opt.Roster)
+	if err != nil {
+		field := councils.AsField(err)
+		n := top.keys[field]
+		if n == nil {
+			n = bodyNode
+		}
+		return p.errf(n, field, "%v", errors.Unwrap(err))
+	}
+	if def.BodyFile != "" {
+		def.Body = body.ID
+	}
+	sc.Def, sc.Config = def, cfg
 	return nil
 }
 
-// members reads the optional members mapping (class: [codes]) and weights that replace the roster.
-func (p *parser) members(top *fields, asOf council.Date) ([]rules.Seat, error) {
+// members reads the optional members mapping (class: [codes]) and weights that replace the roster,
+// checking each code where it stands.
+func (p *parser) members(top *fields, def *council.CouncilCreated) error {
 	n, err := top.get("members", false)
-	if err != nil {
-		return nil, err
-	}
-	if n == nil {
-		if w := top.keys["weights"]; w != nil {
-			return nil, p.errf(w, "weights", "weights are given with members: list the members too")
+	if err != nil || n == nil {
+		top.get("weights", false) // weights without members: Resolve names the field
+		if w := top.keys["weights"]; w != nil && err == nil {
+			return p.errf(w, "weights", "weights are given with members: list the members too")
 		}
-		return nil, nil
+		return err
 	}
 	f, err := p.fieldsOf("members", n)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	era := p.body.EraOn(asOf.String())
-	if era == nil {
-		return nil, p.errf(n, "as_of", "the body %s did not exist on %s", p.body.ID, asOf)
+	def.Members = map[string][]string{}
+	var classes []string
+	if era := p.body.EraOn(def.Date.String()); era != nil {
+		classes = era.Classes
 	}
-	var seats []rules.Seat
 	seen := map[string]bool{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		class := n.Content[i].Value
-		if len(era.Classes) > 0 && !contains(era.Classes, class) {
-			return nil, p.errf(n.Content[i], "members."+class, "unknown member class (the %s has %s)", p.body.ID, strings.Join(era.Classes, ", "))
+		if len(classes) > 0 && !contains(classes, class) {
+			return p.errf(n.Content[i], "members."+class, "unknown member class (the %s has %s)", p.body.ID, strings.Join(classes, ", "))
 		}
 		codes, err := f.members(class, true)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		for _, c := range codes {
 			if seen[c] {
-				return nil, p.errf(n.Content[i+1], "members."+class, "%s is listed twice", c)
+				return p.errf(n.Content[i+1], "members."+class, "%s is listed twice", c)
 			}
 			seen[c] = true
-			seats = append(seats, rules.Seat{Code: c, Name: p.nameOf(c, asOf.Year()), Class: class, Weight: 1})
 		}
+		def.Members[class] = codes
 	}
 	if err := f.done(); err != nil {
-		return nil, err
-	}
-	if era.Seats > 0 && len(seats) != era.Seats {
-		return nil, p.errf(n, "members", "%d members listed, but the %s has %d seats on %s", len(seats), p.body.ID, era.Seats, asOf)
+		return err
 	}
 	wn, err := top.get("weights", false)
 	if err != nil || wn == nil {
-		return sortSeats(seats), err
+		return err
 	}
 	wf, err := p.fieldsOf("weights", wn)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	for i := range seats {
-		w, err := wf.int(seats[i].Code)
+	def.Weights = map[string]int64{}
+	for i := 0; i+1 < len(wn.Content); i += 2 {
+		code := wn.Content[i].Value
+		w, err := wf.int(code)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		if w > 0 {
-			seats[i].Weight = int64(w)
-		}
+		def.Weights[code] = int64(w)
 	}
-	return sortSeats(seats), wf.done()
-}
-
-func (p *parser) nameOf(code string, year int) string {
-	for _, m := range p.body.Members {
-		if m.Code == code && m.Name != "" {
-			return m.Name
-		}
-	}
-	if n := p.opt.Roster.Name(code, year); n != "" {
-		return n
-	}
-	return code
+	return wf.done()
 }
 
 func contains(xs []string, x string) bool {

@@ -2,14 +2,8 @@ package scenario
 
 import (
 	"fmt"
-	"sort"
-	"sync"
-	"time"
 
 	"github.com/opencouncil/council"
-	"github.com/opencouncil/council/bodies"
-	"github.com/opencouncil/council/roster"
-	"github.com/opencouncil/council/rules"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -219,49 +213,4 @@ func (p *parser) vote(f *fields) (council.Command, error) {
 		*l.dst = codes
 	}
 	return c, nil
-}
-
-// loadBody finds a built-in body or reads a body file.
-func loadBody(name string) (*rules.Body, error) { return bodies.Load(name) }
-
-var (
-	seatingOnce sync.Once
-	seating     *council.RosterSeating
-	seatingErr  error
-)
-
-// defaultSeating is the real Security Council's seating, worked out once for the embedded roster.
-func defaultSeating(r *roster.Roster) (council.Seating, error) {
-	if r != roster.Default() {
-		return council.NewRosterSeating(r)
-	}
-	seatingOnce.Do(func() { seating, seatingErr = council.NewRosterSeating(r) })
-	return seating, seatingErr
-}
-
-func allKnown(r *roster.Roster, seats []rules.Seat) bool {
-	for _, s := range seats {
-		if !r.Known(s.Code) {
-			return false
-		}
-	}
-	return true
-}
-
-// sortSeats puts members in the English alphabetical order of their names, the presidency's order.
-func sortSeats(seats []rules.Seat) []rules.Seat {
-	sort.SliceStable(seats, func(i, j int) bool { return roster.Fold(seats[i].Name) < roster.Fold(seats[j].Name) })
-	return seats
-}
-
-// rotation is a monthly presidency in the members' order, starting with the first in the month of as_of.
-func rotation(seats []rules.Seat, asOf council.Date) func(int, time.Month) (string, error) {
-	y0, m0, _ := asOf.Civil()
-	return func(y int, m time.Month) (string, error) {
-		k := ((y-y0)*12 + int(m) - int(m0)) % len(seats)
-		if k < 0 {
-			k += len(seats)
-		}
-		return seats[k].Code, nil
-	}
 }
