@@ -62,11 +62,11 @@ func (s *State) apply(e Event) {
 		}
 	case *MeetingPostponed:
 		m := s.Meeting(e.Meeting)
-		m.Changes = append(m.Changes, MeetingChange{Date: e.Date, Kind: StatusPostponed, From: m.On, To: e.To, Reason: e.Reason, By: e.By})
+		m.Changes = append(m.Changes, MeetingChange{Date: e.Date, Kind: StatusPostponed, From: m.On, To: e.To, Reason: e.Reason, By: e.By, RequestedBy: e.RequestedBy})
 		m.Status, m.On = StatusPostponed, e.To
 	case *MeetingCancelled:
 		m := s.Meeting(e.Meeting)
-		m.Changes = append(m.Changes, MeetingChange{Date: e.Date, Kind: StatusCancelled, From: m.On, Reason: e.Reason, By: e.By})
+		m.Changes = append(m.Changes, MeetingChange{Date: e.Date, Kind: StatusCancelled, From: m.On, Reason: e.Reason, By: e.By, RequestedBy: e.RequestedBy})
 		m.Status = StatusCancelled
 	case *MeetingOpened:
 		m := s.Meeting(e.Meeting)

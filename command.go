@@ -85,14 +85,17 @@ type Postpone struct {
 	Meeting string `json:"meeting"`
 	To      Date   `json:"to,omitzero"`
 	Reason  string `json:"reason"`
+	// RequestedBy is the member at whose request the President acts, when known.
+	RequestedBy string `json:"requested_by,omitempty"`
 }
 
 // Cancel: a meeting is taken off the programme of work.
 type Cancel struct {
 	At
 	Presiding
-	Meeting string `json:"meeting"`
-	Reason  string `json:"reason"`
+	Meeting     string `json:"meeting"`
+	Reason      string `json:"reason"`
+	RequestedBy string `json:"requested_by,omitempty"`
 }
 
 // Open: the meeting starts with the provisional agenda before it.

@@ -287,6 +287,8 @@ func (d *decision) schedule(c *Schedule) (Event, error) {
 			return nil, Errorf(EUnknownRequest, "there is no request %s", c.Request)
 		case r.Status == StatusDrafted:
 			return nil, Errorf(ENotSubmitted, "request %s has not been submitted to the President", r.ID)
+		case r.Status == StatusScheduled && d.s.Meeting(r.Meeting).Status == StatusCancelled:
+			// its meeting was cancelled: the President must still call one (Rule 2)
 		case r.Status != StatusSubmitted:
 			return nil, Errorf(ERequestClosed, "request %s is %s", r.ID, r.Status)
 		}
@@ -321,7 +323,12 @@ func (d *decision) postpone(c *Postpone) (Event, error) {
 	if c.To != 0 && c.To < d.day {
 		return nil, Errorf(EINVALID, "to %s is a day already past (%s)", c.To, d.day)
 	}
-	return &MeetingPostponed{Dated: d.at(), Meeting: m.ID, To: c.To, Reason: c.Reason, By: by}, nil
+	if c.RequestedBy != "" {
+		if err := d.member("requested_by", c.RequestedBy); err != nil {
+			return nil, err
+		}
+	}
+	return &MeetingPostponed{Dated: d.at(), Meeting: m.ID, To: c.To, Reason: c.Reason, By: by, RequestedBy: c.RequestedBy}, nil
 }
 
 func (d *decision) cancel(c *Cancel) (Event, error) {
@@ -336,7 +343,12 @@ func (d *decision) cancel(c *Cancel) (Event, error) {
 	if err := required("reason", c.Reason); err != nil {
 		return nil, err
 	}
-	return &MeetingCancelled{Dated: d.at(), Meeting: m.ID, Reason: c.Reason, By: by}, nil
+	if c.RequestedBy != "" {
+		if err := d.member("requested_by", c.RequestedBy); err != nil {
+			return nil, err
+		}
+	}
+	return &MeetingCancelled{Dated: d.at(), Meeting: m.ID, Reason: c.Reason, By: by, RequestedBy: c.RequestedBy}, nil
 }
 
 func (d *decision) open(c *Open) (Event, error) {

@@ -12,12 +12,13 @@ import (
 
 	"github.com/opencouncil/council"
 	"github.com/opencouncil/council/bodies"
+	"github.com/opencouncil/council/councils"
 	"github.com/opencouncil/council/roster"
 )
 
 var (
 	seatingOnce sync.Once
-	seating     *council.RosterSeating
+	seating     *councils.RosterSeating
 	seatingErr  error
 )
 
@@ -29,7 +30,7 @@ func MustState(tb testing.TB, opts ...func(*council.Config)) *council.State {
 	if err != nil {
 		tb.Fatalf("body unsc: %v", err)
 	}
-	seatingOnce.Do(func() { seating, seatingErr = council.NewRosterSeating(roster.Default()) })
+	seatingOnce.Do(func() { seating, seatingErr = councils.NewRosterSeating(roster.Default()) })
 	if seatingErr != nil {
 		tb.Fatalf("roster seating: %v", seatingErr)
 	}
@@ -330,7 +331,7 @@ func TestDecideRefusals(t *testing.T) {
 		// dates and members
 		{"first step without a date", nil, &council.Request{ID: "r1", By: "AUS", Subject: dprk}, council.EINVALID},
 		{"date before the body existed", nil, &council.Request{At: on("1945-10-24"), ID: "r1", By: "USA", Subject: "x"}, council.EINVALID},
-		{"date beyond the roster", nil, &council.Request{At: on("2999-01-01"), ID: "r1", By: "USA", Subject: "x"}, council.ENotSitting},
+		{"date beyond the roster", nil, &council.Request{At: on("2999-01-01"), ID: "r1", By: "USA", Subject: "x"}, council.ENoData},
 		{"date going backwards", requested(), &council.Sign{At: on("2014-12-04"), Request: "r1", By: []string{"FRA"}}, council.EDateBackwards},
 		{"a member not sitting that day (DEU in 2014)", requested(), &council.Sign{Request: "r1", By: []string{"FRA", "DEU"}}, council.ENotSitting},
 		{"a member that left (DEU in 2012, asked in 2014)", nil, &council.Request{At: on("2014-12-05"), ID: "r1", By: "DEU", Subject: "x"}, council.ENotSitting},
@@ -753,8 +754,8 @@ func TestPostponement(t *testing.T) {
 		s := MustState(t)
 		MustRun(t, s, scheduled()...)
 		MustRun(t, s, &council.Postpone{At: on("2014-12-20"), Meeting: "m1", To: date("2015-01-06"), Reason: "holidays"})
-		if got := s.Record("").Meetings[0].President; got != "CHL" {
-			t.Errorf("record president %q, want CHL (January 2015)", got)
+		if got := s.Record("").Meetings[0].President; got == nil || *got != "CHL" {
+			t.Errorf("record president %v, want CHL (January 2015)", got)
 		}
 		evs := MustRun(t, s, &council.Open{At: on("2015-01-06"), Meeting: "m1"})
 		if got := evs[0].(*council.MeetingOpened).President; got != "CHL" {
@@ -837,8 +838,8 @@ func TestEleven1950(t *testing.T) {
 			if got := s.Meeting("m474").Symbol; got != "S/PV.474" {
 				t.Errorf("meeting record %q, want S/PV.474", got)
 			}
-			if got := s.Record("").Meetings[0].President; got != "IND" {
-				t.Errorf("President %q, want IND (June 1950)", got)
+			if got := s.Record("").Meetings[0].President; got == nil || *got != "IND" {
+				t.Errorf("President %v, want IND (June 1950)", got)
 			}
 		})
 	}

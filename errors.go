@@ -75,6 +75,7 @@ const (
 	EAgendaAdopted    = "agenda-adopted"     // the agenda is already adopted
 	EAgendaPending    = "agenda-pending"     // the agenda is not adopted yet
 	EObjection        = "objection-stands"   // the agenda cannot be adopted without a vote
+	ENoObjection      = "no-objection"       // the agenda is put to the vote only when a member objects
 	EAlreadyObjected  = "already-objected"   // a member objects twice
 	EDraftClosed      = "draft-closed"       // the draft was already voted on or withdrawn
 	EAlreadySponsor   = "already-sponsor"    // a member sponsors twice
@@ -82,4 +83,5 @@ const (
 	EListedTwice      = "listed-twice"       // a member given two ballots in one vote
 	EPartyMustAbstain = "party-must-abstain" // a party to a dispute voting (Art. 27(3))
 	ENoPresidency     = "no-presidency"      // the body's presidency is not known for that day
+	ENoData           = "no-data"            // the roster has no members for that day
 )

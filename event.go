@@ -76,18 +76,20 @@ type MeetingScheduled struct {
 // MeetingPostponed: a meeting was put off, to a date or without date (To is zero).
 type MeetingPostponed struct {
 	Dated
-	Meeting string `json:"meeting"`
-	To      Date   `json:"to,omitzero"`
-	Reason  string `json:"reason"`
-	By      string `json:"by,omitempty"`
+	Meeting     string `json:"meeting"`
+	To          Date   `json:"to,omitzero"`
+	Reason      string `json:"reason"`
+	By          string `json:"by,omitempty"`
+	RequestedBy string `json:"requested_by,omitempty"`
 }
 
 // MeetingCancelled: a meeting was taken off the programme of work.
 type MeetingCancelled struct {
 	Dated
-	Meeting string `json:"meeting"`
-	Reason  string `json:"reason"`
-	By      string `json:"by,omitempty"`
+	Meeting     string `json:"meeting"`
+	Reason      string `json:"reason"`
+	By          string `json:"by,omitempty"`
+	RequestedBy string `json:"requested_by,omitempty"`
 }
 
 // MeetingOpened: the meeting started; its record has the symbol S/PV.N.

@@ -46,7 +46,7 @@ type RequestRecord struct {
 type MeetingRecord struct {
 	ID            string          `json:"id"`
 	On            *Date           `json:"on"` // null when postponed without date
-	President     string          `json:"president"`
+	President     *string         `json:"president"` // null without a date or a presidency
 	Status        string          `json:"status"`
 	Agenda        []string        `json:"agenda"`
 	AgendaAdopted bool            `json:"agenda_adopted"`
@@ -130,8 +130,9 @@ func (s *State) Record(title string) *Record {
 		if m.On != 0 {
 			on := m.On
 			mr.On = &on
-			if sit, err := s.cfg.Seating.Sitting(m.On); err == nil {
-				mr.President = sit.President
+			if sit, err := s.cfg.Seating.Sitting(m.On); err == nil && sit.President != "" {
+				p := sit.President
+				mr.President = &p
 			}
 		}
 		for _, st := range m.Speeches {
@@ -167,7 +168,7 @@ func VoteRecordOf(v *VoteTaken) VoteRecord {
 
 // RequestRecord is a request with its support counted against the procedural threshold: who signed,
 // who declined, who has not answered, how many are missing and whose signature alone would close the gap.
-// Membership is taken on the day of the request's last step.
+// Membership is taken on the day of the request's last step; support counts the signatories sitting then.
 func (s *State) RequestRecord(r *RequestState) RequestRecord {
 	rr := RequestRecord{ID: r.ID, By: r.By, Subject: r.Subject, Symbol: r.Symbol, Drafted: r.Drafted, MeetingOn: r.MeetingOn,
 		Status: r.Status, Signatories: nonNil(r.Signatories), Declined: nonNil(r.Declined), Undecided: []string{},
@@ -176,6 +177,13 @@ func (s *State) RequestRecord(r *RequestState) RequestRecord {
 	era := s.EraOn(r.Updated)
 	if err != nil || era == nil {
 		return rr
+	}
+	// Only members sitting that day count: a signatory whose term ended supports the letter no more.
+	rr.Support = 0
+	for _, m := range r.Signatories {
+		if sit.Index(m) >= 0 {
+			rr.Support++
+		}
 	}
 	rr.Needed = era.NeededOf(s.cfg.Body.DefaultMatter("agenda"), len(sit.Members))
 	rr.Missing = max(rr.Needed-rr.Support, 0)

@@ -26,8 +26,8 @@ func NewSitting(members []rules.Seat, president string) *Sitting {
 	return &Sitting{Members: members, President: president, index: idx, absent: absent}
 }
 
-// withPresident returns a sitting of the same members under another President, sharing the members.
-func (s *Sitting) withPresident(president string) *Sitting {
+// WithPresident returns a sitting of the same members under another President, sharing the members.
+func (s *Sitting) WithPresident(president string) *Sitting {
 	return &Sitting{Members: s.Members, President: president, index: s.index, absent: s.absent}
 }
 
@@ -85,7 +85,7 @@ func (f *FixedSeating) Sitting(d Date) (*Sitting, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := f.sitting.withPresident(p)
+	s := f.sitting.WithPresident(p)
 	f.months[k] = s
 	return s, nil
 }

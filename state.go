@@ -73,7 +73,9 @@ type MeetingChange struct {
 	From   Date   `json:"from"`
 	To     Date   `json:"to,omitzero"`
 	Reason string `json:"reason"`
-	By     string `json:"by,omitempty"`
+	By     string `json:"by,omitempty"` // the President who made the change
+	// RequestedBy is the member at whose request it was made, when known.
+	RequestedBy string `json:"requested_by,omitempty"`
 }
 
 // MeetingState is a meeting as it stands.

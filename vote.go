@@ -34,6 +34,9 @@ func (d *decision) vote(c *Vote) (Event, error) {
 		if m.AgendaAdopted {
 			return nil, Errorf(EAgendaAdopted, "the agenda of meeting %s is already adopted", m.ID)
 		}
+		if len(m.Objections) == 0 {
+			return nil, Errorf(ENoObjection, "no member objected to the agenda of meeting %s: it is adopted without a vote (Rule 9)", m.ID)
+		}
 	default:
 		if x, err = d.pendingDraft(c.On); err != nil {
 			return nil, err
@@ -62,6 +65,9 @@ func (d *decision) vote(c *Vote) (Event, error) {
 	}
 	if era.Decision(matter) == nil {
 		return nil, Errorf(EUnknownMatter, "matter %q is not a kind of decision of the %s (on %s)", matter, s.cfg.Body.ID, d.day)
+	}
+	if len(c.Parties) > 0 && matter == s.cfg.Body.DefaultMatter("agenda") {
+		return nil, Errorf(EPartyMustAbstain, "parties to a dispute abstain only in substantive decisions (Charter Art. 27(3)); this vote is %s", matter)
 	}
 	var room [16]rules.Cast // a vote of up to 16 members is counted without allocating
 	casts, err := d.ballots(c, d.castsIn(room[:]))
@@ -218,11 +224,6 @@ func (d *decision) prst(c *PRST) (Event, error) {
 		}
 	}
 	s := d.s
-	matter := s.cfg.Body.DefaultMatter("statement")
-	era := s.EraOn(d.day)
-	if era.Decision(matter) == nil {
-		return nil, Errorf(EUnknownMatter, "the %s has no rule for presidential statements", s.cfg.Body.ID)
-	}
 	var room [16]rules.Cast
 	casts := d.castsIn(room[:])
 	copy(casts, d.sit.absent)
@@ -232,7 +233,8 @@ func (d *decision) prst(c *PRST) (Event, error) {
 	for _, o := range c.Objections {
 		casts[d.sit.Index(o)].Ballot = rules.No
 	}
-	res, err := era.Evaluate(matter, casts)
+	// Presidential statements need consensus whatever else a body decides by (rules §7).
+	res, err := s.EraOn(d.day).EvaluateDecision(rules.Consensus, casts)
 	if err != nil {
 		return nil, Errorf(EINVALID, "%v", err)
 	}

@@ -72,7 +72,7 @@ func Resolve(def *council.CouncilCreated, r *roster.Roster) (council.Config, err
 			return council.Config{}, fieldErr("body", "%v", err)
 		}
 	case body.Roster == "unsc" || body.Presidency == "rotation" && seats != nil && allKnown(r, seats):
-		cfg.Seating = council.CompositionSeating(r, seats)
+		cfg.Seating = CompositionSeating(r, seats)
 	default:
 		if seats == nil {
 			seats = body.Members
@@ -188,16 +188,16 @@ func allKnown(r *roster.Roster, seats []rules.Seat) bool {
 
 var (
 	seatingOnce sync.Once
-	seating     *council.RosterSeating
+	seating     *RosterSeating
 	seatingErr  error
 )
 
 // rosterSeating is the real Security Council's seating, worked out once for the embedded roster.
 func rosterSeating(r *roster.Roster) (council.Seating, error) {
 	if r != roster.Default() {
-		return council.NewRosterSeating(r)
+		return NewRosterSeating(r)
 	}
-	seatingOnce.Do(func() { seating, seatingErr = council.NewRosterSeating(r) })
+	seatingOnce.Do(func() { seating, seatingErr = NewRosterSeating(r) })
 	return seating, seatingErr
 }
 

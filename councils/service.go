@@ -197,3 +197,83 @@ func (s *Service) eventAt(ctx context.Context, stream string, v int64) (council.
 	}
 	return e, nil
 }
+
+// Refused is a command of a batch that the rules refused: its index in the batch and why.
+type Refused struct {
+	Index int
+	Err   error
+}
+
+func (r *Refused) Error() string { return r.Err.Error() }
+func (r *Refused) Unwrap() error { return r.Err }
+
+// DoBatch decides commands in order against a council and appends the events of those the rules
+// accept, up to the first refusal, in one durable append: all of them or none. key, when given, makes
+// the batch idempotent as Do makes one command. It returns how many commands were carried out, and a
+// *Refused for the command that stopped the batch, if one did.
+func (s *Service) DoBatch(ctx context.Context, stream, key string, cmds []council.Command) (int, error) {
+	l, err := s.council(ctx, stream)
+	if err != nil {
+		return 0, err
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for {
+		if err := s.catchUp(ctx, stream, l); err != nil {
+			return 0, err
+		}
+		if _, ok := l.keys[key]; ok && key != "" {
+			return len(cmds), nil // done before; a refusal in it would have been reported then
+		}
+		events := make([]council.EventData, 0, len(cmds))
+		var refused *Refused
+		for i, c := range cmds {
+			e, err := l.state.Decide(c)
+			if err != nil {
+				refused = &Refused{Index: i, Err: err}
+				break
+			}
+			l.state.Apply(e) // decided on top of each other; undone below if the append fails
+			data, err := council.EncodeEvent(e)
+			if err != nil {
+				s.forget(stream, l)
+				return 0, err
+			}
+			events = append(events, data)
+		}
+		if len(events) == 0 {
+			return 0, refused
+		}
+		res, err := s.store.Append(ctx, council.Append{Stream: stream, Expected: l.version, Key: key, Events: events})
+		if err != nil || res.Duplicate {
+			// The state has events the store refused: read the council afresh.
+			s.forget(stream, l)
+			if l, err = s.reload(ctx, stream, l, err); err != nil {
+				return 0, err
+			}
+			continue
+		}
+		l.version = res.Events[len(res.Events)-1].Version
+		if key != "" {
+			l.keys[key] = res.Events[0].Version
+		}
+		if refused != nil {
+			return len(events), refused
+		}
+		return len(events), nil
+	}
+}
+
+// forget drops a council's live state, so it is read from the store again.
+func (s *Service) forget(stream string, l *live) {
+	l.state, l.def, l.keys, l.version = nil, nil, nil, 0
+}
+
+// reload reads a forgotten council again after a failed append; a conflict or duplicate is retried,
+// any other error returned.
+func (s *Service) reload(ctx context.Context, stream string, l *live, appendErr error) (*live, error) {
+	if appendErr != nil && council.ErrorCode(appendErr) != council.EConflict {
+		return nil, appendErr
+	}
+	return l, s.catchUp(ctx, stream, l)
+}

@@ -175,6 +175,17 @@ func (e *Era) Evaluate(matter string, casts []Cast) (Result, error) {
 	if d == nil {
 		return Result{}, fmt.Errorf("no decision %q in these rules", matter)
 	}
+	return e.EvaluateDecision(d, casts)
+}
+
+// Consensus is the rule of decisions taken without a vote, such as presidential statements: taken
+// unless a member objects (votes against).
+var Consensus = &Decision{Name: "consensus", Consensus: true}
+
+// EvaluateDecision counts a vote under a decision rule, under the era's quorum. It is Evaluate for a
+// rule that is not one of the era's named decisions, such as Consensus.
+func (e *Era) EvaluateDecision(d *Decision, casts []Cast) (Result, error) {
+	matter := d.Name
 	t := tally{members: len(casts)}
 	for i := range casts {
 		c := &casts[i]

@@ -65,7 +65,7 @@ func (e *Era) explain(d *Decision, t *tally, o outcome, r *Result, casts []Cast)
 		return members(casts, func(c *Cast) bool { return c.Ballot == No && c.Class == class })
 	}
 	switch {
-	case d.Veto == "":
+	case d.Veto == "" && !d.Consensus:
 		for _, class := range e.vetoClasses() {
 			if has(casts, func(c *Cast) bool { return c.Ballot == No && c.Class == class }) {
 				b.WriteString("; ")
@@ -99,7 +99,11 @@ func (e *Era) explain(d *Decision, t *tally, o outcome, r *Result, casts []Cast)
 		parties := members(casts, func(c *Cast) bool { return c.Ballot == NotParticipating })
 		b.WriteString("; ")
 		b.WriteString(strings.Join(parties, ", "))
-		b.WriteString(" did not vote, as parties to the dispute")
+		if len(parties) == 1 {
+			b.WriteString(" did not vote, as a party to the dispute")
+		} else {
+			b.WriteString(" did not vote, as parties to the dispute")
+		}
 	}
 	return b.String()
 }

@@ -206,7 +206,7 @@ func TestSecurityCouncil(t *testing.T) {
 			name: "substantive: a permanent member party to a dispute cannot veto", matter: "substantive",
 			vote:    spec{np: []string{"P1"}, rest: rules.No},
 			adopted: true, decisive: yesVoters,
-			reason: []string{"P1 did not vote, as parties to the dispute"},
+			reason: []string{"P1 did not vote, as a party to the dispute"},
 		},
 		{
 			name: "statement: one objection blocks, and the objector is decisive", matter: "statement",

@@ -55,7 +55,7 @@ func TestExampleVotes(t *testing.T) {
 			{id: "v160", result: "adopted", matter: "procedural", needed: 9, symbol: "S/RES/2623 (2022)", vetoedBy: []string{}, decisive: []string{}},
 		}},
 		{"ukraine-2022-without-veto.yaml", []vote{
-			{id: "v155", result: "adopted", matter: "substantive", needed: 9, symbol: "S/RES/2623 (2022)", vetoedBy: []string{}, decisive: []string{}},
+			{id: "v155", result: "adopted", matter: "substantive", needed: 9, symbol: "S/RES/1 (2022)", vetoedBy: []string{}, decisive: []string{}},
 		}},
 		{"korea-1950.yaml", []vote{
 			{id: "v1", result: "adopted", matter: "substantive", needed: 7, symbol: "S/RES/82 (1950)", vetoedBy: []string{}, decisive: []string{"CHN", "FRA", "SUN", "GBR", "USA"}},

@@ -102,12 +102,14 @@ func (p *parser) command(kind string, f *fields) (council.Command, error) {
 		c.Meeting, err[1] = f.str("meeting", true)
 		c.To, err[2] = f.date("to", false)
 		c.Reason, err[3] = f.str("reason", true)
+		c.RequestedBy, err[4] = f.member("requested_by", false)
 		return c, first(err[:]...)
 	case "cancel":
 		c := &council.Cancel{}
 		c.By, err[0] = f.member("by", false)
 		c.Meeting, err[1] = f.str("meeting", true)
 		c.Reason, err[2] = f.str("reason", true)
+		c.RequestedBy, err[3] = f.member("requested_by", false)
 		return c, first(err[:]...)
 	case "open", "adopt_agenda", "close":
 		by, e1 := f.member("by", false)

@@ -141,9 +141,9 @@ func (t *textWriter) narrate(e council.Event) string {
 		if e.To != 0 {
 			to = "to " + e.To.String()
 		}
-		return fmt.Sprintf("meeting %s is postponed %s: %s", e.Meeting, to, e.Reason)
+		return fmt.Sprintf("meeting %s is postponed %s%s: %s", e.Meeting, to, requested(e.RequestedBy), e.Reason)
 	case *council.MeetingCancelled:
-		return fmt.Sprintf("meeting %s is cancelled: %s", e.Meeting, e.Reason)
+		return fmt.Sprintf("meeting %s is cancelled%s: %s", e.Meeting, requested(e.RequestedBy), e.Reason)
 	case *council.MeetingOpened:
 		s := fmt.Sprintf("meeting %s opens (%s)", e.Meeting, e.Symbol)
 		if e.President != "" {
@@ -263,8 +263,8 @@ func (t *textWriter) summary() {
 			t.printf(" (%s)", m.Symbol)
 		}
 		t.printf(", %s", on)
-		if m.President != "" {
-			t.printf(", President %s", m.President)
+		if m.President != nil {
+			t.printf(", President %s", *m.President)
 		}
 		t.printf(": %s", m.Status)
 		if m.Status == council.StatusHeld || m.Status == council.StatusOpen {
@@ -275,6 +275,9 @@ func (t *textWriter) summary() {
 			t.printf("    %s on %s", c.Kind, c.Date)
 			if c.By != "" {
 				t.printf(" by %s", c.By)
+			}
+			if c.RequestedBy != "" {
+				t.printf(" at the request of %s", c.RequestedBy)
 			}
 			switch {
 			case c.Kind == council.StatusCancelled:
@@ -290,10 +293,24 @@ func (t *textWriter) summary() {
 		t.printf("\nDrafts\n")
 	}
 	for _, d := range rec.Drafts {
-		t.printf("  %s %s %q: %s", d.ID, d.Symbol, d.Title, d.Status)
+		title := strconv.Quote(d.Title)
+		if d.Title == "" {
+			title = "(no title)"
+		}
+		if d.Amends != "" {
+			title = "amending " + d.Amends + ", " + title
+		}
+		t.printf("  %s %s %s: %s", d.ID, d.Symbol, title, d.Status)
 		if d.Resolution != "" {
 			t.printf(" as %s", d.Resolution)
 		}
 		t.printf("\n")
 	}
+}
+
+func requested(by string) string {
+	if by == "" {
+		return ""
+	}
+	return " at the request of " + by
 }

@@ -1,6 +1,9 @@
 // Command council runs a deliberative body by its real rules: the UN Security Council first.
 //
-//	council replay FILE [--json]     play a scenario through the rules and print the record
+//	council replay FILE [--json] [--store PATH | --postgres URL]
+//	                                 play a scenario through the rules, print the record, keep it
+//	council verify --store PATH      check every council's hash chain
+//	council export / import          a council's stream as JSON Lines, checked before it is accepted
 //	council roster [DATE] [--json]   who sits on the Security Council on a day, and who presides
 //	council bodies                   list the built-in bodies
 //	council generate [--steps N]     write a valid generated scenario, for benchmarks
@@ -31,7 +34,10 @@ type exitError struct {
 	err  error
 }
 
+// Error is the message of the error that ends the command.
 func (e *exitError) Error() string { return e.err.Error() }
+
+// Unwrap gives the error that ends the command.
 func (e *exitError) Unwrap() error { return e.err }
 
 // command is one subcommand: its name, a line of help, and how to run it.
@@ -43,7 +49,10 @@ type command struct {
 
 func commands() []command {
 	return []command{
-		{"replay", "replay FILE [--json]: play a scenario through the rules and print the record", runReplay},
+		{"replay", "replay FILE [--json] [--store PATH | --postgres URL] [--council NAME]: play a scenario through the rules and print the record; with a store, keep it there", runReplay},
+		{"verify", "verify --store PATH | --postgres URL [--council NAME] [--json]: check every council's hash chain; exit 1 naming the first bad event", runVerify},
+		{"export", "export --store PATH | --postgres URL --council NAME [--out FILE]: write a council's stream as JSON Lines", runExport},
+		{"import", "import --store PATH | --postgres URL FILE: check an export's hash chain, then add it to the store", runImport},
 		{"roster", "roster [YYYY-MM-DD] [--json]: who sits on the Security Council on a day, and who presides", runRoster},
 		{"bodies", "bodies: list the built-in bodies", runBodies},
 		{"generate", "generate [--steps N] [--seed S]: write a valid scenario of N steps, for benchmarks", runGenerate},
@@ -116,10 +125,13 @@ func invalid(format string, args ...any) error {
 	return &exitError{exitInvalid, fmt.Errorf(format, args...)}
 }
 
+// quiet makes a subcommand's flag set report its usage once, on stderr, and leave its errors to Main.
 func quiet(fs *flag.FlagSet, stderr io.Writer, usage string) {
-	fs.SetOutput(stderr)
+	fs.SetOutput(io.Discard)
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: council %s\n", usage)
+		fs.SetOutput(stderr)
 		fs.PrintDefaults()
+		fs.SetOutput(io.Discard)
 	}
 }

@@ -1,8 +1,9 @@
-package council
+package councils
 
 import (
 	"time"
 
+	"github.com/opencouncil/council"
 	"github.com/opencouncil/council/roster"
 	"github.com/opencouncil/council/rules"
 )
@@ -11,7 +12,7 @@ import (
 // the President of each month by Rule 18. Everything is worked out once, when it is made.
 type RosterSeating struct {
 	first  int
-	months []*Sitting // one per month from January of the roster's first year
+	months []*council.Sitting // one per month from January of the roster's first year
 }
 
 // NewRosterSeating returns the seating of the Security Council from a roster.
@@ -27,13 +28,13 @@ func NewRosterSeating(r *roster.Roster) (*RosterSeating, error) {
 		for i, m := range ms {
 			seats[i] = rules.Seat{Code: m.Code, Name: m.Name, Class: classOf(m.Permanent), Weight: 1}
 		}
-		base := NewSitting(seats, "")
+		base := council.NewSitting(seats, "")
 		for mo := time.January; mo <= time.December; mo++ {
 			p, err := r.President(y, mo)
 			if err != nil {
 				return nil, err
 			}
-			rs.months = append(rs.months, base.withPresident(p.Code))
+			rs.months = append(rs.months, base.WithPresident(p.Code))
 		}
 	}
 	return rs, nil
@@ -47,11 +48,11 @@ func classOf(permanent bool) string {
 }
 
 // Sitting returns the members and President of the day.
-func (rs *RosterSeating) Sitting(d Date) (*Sitting, error) {
+func (rs *RosterSeating) Sitting(d council.Date) (*council.Sitting, error) {
 	y, m, _ := d.Civil()
 	i := (y-rs.first)*12 + int(m) - 1
 	if i < 0 || i >= len(rs.months) {
-		return nil, Errorf(ENotSitting, "no membership data for %d: the roster covers %d to %d (add next year's members to roster/data/membership.csv)",
+		return nil, council.Errorf(council.ENoData, "the roster has no members for %d: it covers %d to %d (next year's members go in roster/data/membership.csv)",
 			y, rs.first, rs.first+len(rs.months)/12-1)
 	}
 	return rs.months[i], nil
@@ -59,15 +60,15 @@ func (rs *RosterSeating) Sitting(d Date) (*Sitting, error) {
 
 // CompositionSeating is a what-if composition of the Security Council: fixed members, with the
 // presidency rotating among them from the real President of each month (roster.PresidentAmong).
-func CompositionSeating(r *roster.Roster, members []rules.Seat) *FixedSeating {
+func CompositionSeating(r *roster.Roster, members []rules.Seat) *council.FixedSeating {
 	codes := make([]string, len(members))
 	for i, m := range members {
 		codes[i] = m.Code
 	}
-	return NewFixedSeating(members, func(y int, m time.Month) (string, error) {
+	return council.NewFixedSeating(members, func(y int, m time.Month) (string, error) {
 		p, err := r.PresidentAmong(y, m, codes)
 		if err != nil {
-			return "", Errorf(ENoPresidency, "no presidency for %d-%02d: %v", y, int(m), err)
+			return "", council.Errorf(council.ENoPresidency, "no presidency for %d-%02d: %v", y, int(m), err)
 		}
 		return p, nil
 	})
