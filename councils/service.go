@@ -144,41 +144,95 @@ func (s *Service) council(ctx context.Context, stream string) (*live, error) {
 }
 
 // catchUp applies the events other writers stored since the live state was last read. The first
-// event, the council's definition, sets the state up.
+// event, the council's definition, sets the state up. Reading runs in a goroutine of its own while this
+// one decodes and applies, so a long stream loads on two cores.
 func (s *Service) catchUp(ctx context.Context, stream string, l *live) error {
-	err := s.store.Read(ctx, stream, l.version, func(se council.StoredEvent) error {
-		e, err := council.DecodeEvent(se.Type, se.Data)
-		if err != nil {
-			return err
-		}
-		if l.state == nil {
-			def, ok := e.(*council.CouncilCreated)
-			if !ok || se.Version != 1 {
-				return council.Errorf(council.EINVALID, "stream %s does not start with its council's definition", stream)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	batches := make(chan []council.StoredEvent, 8)
+	readErr := make(chan error, 1)
+	go func() {
+		defer close(batches)
+		batch := make([]council.StoredEvent, 0, 256)
+		// The read itself is not cancellable (a cancellable one costs SQLite drivers a watcher per row);
+		// it stops when the callback returns the context's error.
+		err := s.store.Read(context.WithoutCancel(ctx), stream, l.version, func(se council.StoredEvent) error {
+			batch = append(batch, se)
+			if len(batch) == cap(batch) {
+				select {
+				case batches <- batch:
+				case <-ctx.Done():
+					return ctx.Err()
+				}
+				batch = make([]council.StoredEvent, 0, 256)
 			}
-			cfg, err := Resolve(def, s.roster)
-			if err != nil {
-				return council.Errorf(council.EINVALID, "stream %s: %v", stream, err)
+			return nil
+		})
+		if err == nil && len(batch) > 0 {
+			select {
+			case batches <- batch:
+			case <-ctx.Done():
 			}
-			if l.state, err = council.NewState(cfg); err != nil {
-				return err
+		}
+		readErr <- err
+	}()
+	var applyErr error
+	for batch := range batches {
+		for i := 0; i < len(batch) && applyErr == nil; i++ {
+			var e council.Event
+			if e, applyErr = council.DecodeEvent(batch[i].Type, batch[i].Data); applyErr == nil {
+				applyErr = s.apply(stream, l, batch[i], e)
 			}
-			l.def, l.keys = def, map[string]int64{}
 		}
-		l.state.Apply(e)
-		l.version = se.Version
-		if se.Key != "" {
-			l.keys[se.Key] = se.Version
+		if applyErr != nil {
+			cancel() // stop the reader; the loop drains what it already sent
 		}
-		return nil
-	})
-	if err != nil {
+	}
+	if err := <-readErr; applyErr == nil && err != nil {
 		return err
+	}
+	if applyErr != nil {
+		return applyErr
 	}
 	if l.state == nil {
 		return council.Errorf(ENotFound, "there is no council named %s", stream)
 	}
 	return nil
+}
+
+// apply applies one stored event to the live state; the first sets the state up.
+func (s *Service) apply(stream string, l *live, se council.StoredEvent, e council.Event) error {
+	if l.state == nil {
+		def, ok := e.(*council.CouncilCreated)
+		if !ok || se.Version != 1 {
+			return council.Errorf(council.EINVALID, "stream %s does not start with its council's definition", stream)
+		}
+		cfg, err := Resolve(def, s.roster)
+		if err != nil {
+			return council.Errorf(council.EINVALID, "stream %s: %v", stream, err)
+		}
+		if l.state, err = council.NewState(cfg); err != nil {
+			return err
+		}
+		l.def, l.keys = def, map[string]int64{}
+	}
+	l.state.Apply(e)
+	l.version = se.Version
+	if se.Key != "" {
+		l.keys[se.Key] = se.Version
+	}
+	return nil
+}
+
+// Version loads a council, or catches up with what others wrote, and returns its version.
+func (s *Service) Version(ctx context.Context, stream string) (int64, error) {
+	l, err := s.council(ctx, stream)
+	if err != nil {
+		return 0, err
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.version, s.catchUp(ctx, stream, l)
 }
 
 // eventAt reads the event stored at a version.
