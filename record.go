@@ -45,7 +45,7 @@ type RequestRecord struct {
 // MeetingRecord is a meeting in the programme of work.
 type MeetingRecord struct {
 	ID            string          `json:"id"`
-	On            *Date           `json:"on"` // null when postponed without date
+	On            *Date           `json:"on"`        // null when postponed without date
 	President     *string         `json:"president"` // null without a date or a presidency
 	Status        string          `json:"status"`
 	Agenda        []string        `json:"agenda"`

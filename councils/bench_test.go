@@ -3,8 +3,9 @@ package councils_test
 import (
 	"bytes"
 	"context"
-	"flag"
 	"fmt"
+	"os"
+	"strconv"
 	"testing"
 
 	"github.com/opencouncil/council"
@@ -12,15 +13,22 @@ import (
 	"github.com/opencouncil/council/scenario"
 )
 
-var loadEvents = flag.Int("load.events", 1_000_000, "how many events BenchmarkLoad loads")
+// loadEvents is how many events BenchmarkLoad loads: COUNCIL_LOAD_EVENTS, or a million.
+func loadEvents() int {
+	if n, err := strconv.Atoi(os.Getenv("COUNCIL_LOAD_EVENTS")); err == nil && n > 1 {
+		return n
+	}
+	return 1_000_000
+}
 
-// BenchmarkLoad measures loading a council of -load.events events from an SQLite store into state: a
+// BenchmarkLoad measures loading a council of loadEvents() events from an SQLite store into state: a
 // fresh service reads the stream, decodes every event and applies it. The events are those of a
 // generated scenario (meetings as the Council holds them), written in durable chunks of 1,000.
 func BenchmarkLoad(b *testing.B) {
 	ctx := context.Background()
 	var buf bytes.Buffer
-	if err := scenario.Generate(&buf, *loadEvents-1, 1); err != nil {
+	events := loadEvents()
+	if err := scenario.Generate(&buf, events-1, 1); err != nil {
 		b.Fatal(err)
 	}
 	sc, err := scenario.Parse(buf.Bytes(), "generated.yaml", scenario.Options{})
@@ -42,8 +50,8 @@ func BenchmarkLoad(b *testing.B) {
 		}
 	}
 	n, _, err := st.Head(ctx, "c")
-	if err != nil || n != int64(*loadEvents) {
-		b.Fatalf("%d events stored, want %d (%v)", n, *loadEvents, err)
+	if err != nil || n != int64(events) {
+		b.Fatalf("%d events stored, want %d (%v)", n, events, err)
 	}
 	b.ReportAllocs()
 	for b.Loop() {

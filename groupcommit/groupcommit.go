@@ -19,7 +19,9 @@ type Outcome struct {
 }
 
 // WriteFunc writes a batch of appends in one transaction and makes it durable. It returns one outcome
-// per append, in order; an error means nothing of the batch was written.
+// per append, in order. An error means no append of the batch is acknowledged: nothing was written, or
+// (a connection lost during the commit) whether it was is not known, and a retry with the same
+// idempotency key finds out safely.
 type WriteFunc func(ctx context.Context, batch []council.Append) ([]Outcome, error)
 
 // ErrClosed is returned for appends made after Close.

@@ -1,0 +1,161 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/opencouncil/council"
+)
+
+// appendsPerOp is the work of one benchmark iteration, shared among the writers, so that even
+// -benchtime 3x measures thousands of durable appends.
+const appendsPerOp = 2048
+
+var benchWriters = []int{1, 16, 256}
+
+// benchEvent is a ~200-byte event, as one command produces.
+func benchEvent(w, n int) []council.EventData {
+	data := fmt.Appendf(nil, `{"meeting":"S/PV.%05d","member":"W%03d","vote":"yes","draft":"S/2022/155","on":"2022-02-25","round":%d,"note":"a ballot of typical size, padded to about two hundred bytes of JSON"}`, n, w, n)
+	return []council.EventData{{Type: "ballot-cast", Data: data}}
+}
+
+// benchAppends runs writers goroutines, each appending one event at a time to a stream of its own,
+// appendsPerOp appends per iteration in all, and reports durable appends per second.
+func benchAppends(b *testing.B, writers int, appendFn func(context.Context, council.Append) error) {
+	ctx := context.Background()
+	versions := make([]int64, writers)
+	each := appendsPerOp / writers
+	b.ResetTimer()
+	start := time.Now()
+	for range b.N {
+		var wg sync.WaitGroup
+		for w := range writers {
+			wg.Go(func() {
+				stream := fmt.Sprintf("bench-%03d", w)
+				for range each {
+					a := council.Append{Stream: stream, Expected: versions[w], Events: benchEvent(w, int(versions[w]))}
+					if err := appendFn(ctx, a); err != nil {
+						b.Errorf("append: %v", err)
+						return
+					}
+					versions[w]++
+				}
+			})
+		}
+		wg.Wait()
+	}
+	elapsed := time.Since(start)
+	b.StopTimer()
+	b.ReportMetric(float64(b.N*each*writers)/elapsed.Seconds(), "appends/s")
+}
+
+// BenchmarkAppend measures durable appends through the group committer.
+func BenchmarkAppend(b *testing.B) {
+	for _, writers := range benchWriters {
+		b.Run(fmt.Sprintf("writers=%d", writers), func(b *testing.B) {
+			s := MustOpen(b)
+			benchAppends(b, writers, func(ctx context.Context, a council.Append) error {
+				_, err := s.Append(ctx, a)
+				return err
+			})
+		})
+	}
+}
+
+// BenchmarkAppendBaseline measures the same load with one transaction per append, no group commit:
+// each writer runs the batch writer on a batch of one, over the store's connection pool.
+func BenchmarkAppendBaseline(b *testing.B) {
+	for _, writers := range benchWriters {
+		b.Run(fmt.Sprintf("writers=%d", writers), func(b *testing.B) {
+			s := MustOpen(b)
+			benchAppends(b, writers, func(ctx context.Context, a council.Append) error {
+				outs, err := s.write(ctx, []council.Append{a})
+				if err != nil {
+					return err
+				}
+				return outs[0].Err
+			})
+		})
+	}
+}
+
+// readEvents is the size of the stream BenchmarkRead reads.
+const readEvents = 1_000_000
+
+var readStore struct {
+	once sync.Once
+	url  string
+	err  error
+}
+
+// BenchmarkRead reads a stream of a million events, in order, as loading a council does.
+func BenchmarkRead(b *testing.B) {
+	readStore.once.Do(func() { readStore.url, readStore.err = buildReadStream(b) })
+	if readStore.err != nil {
+		b.Fatal(readStore.err)
+	}
+	s := mustOpenURL(b, readStore.url)
+	ctx := context.Background()
+	b.ResetTimer()
+	for range b.N {
+		var n, size int
+		err := s.Read(ctx, "big", 0, func(e council.StoredEvent) error {
+			n++
+			size += len(e.Data)
+			return nil
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if n != readEvents {
+			b.Fatalf("read %d events, want %d", n, readEvents)
+		}
+	}
+	b.ReportMetric(float64(b.N*readEvents)/b.Elapsed().Seconds(), "events/s")
+}
+
+// buildReadStream writes the million-event stream with COPY into a schema that lives until the test
+// binary ends (see TestMain).
+func buildReadStream(b *testing.B) (string, error) {
+	u := sharedSchema(b)
+	s, err := Open(context.Background(), u)
+	if err != nil {
+		return "", err
+	}
+	defer s.Close()
+	var prev [32]byte
+	evs := make([]council.StoredEvent, 0, readEvents)
+	for v := int64(0); v < readEvents; v += 1000 {
+		batch := make([]council.EventData, 1000)
+		for i := range batch {
+			batch[i] = benchEvent(i, int(v)+i)[0]
+		}
+		sealed := council.Seal("big", v, prev, "", batch)
+		prev = sealed[len(sealed)-1].Hash
+		evs = append(evs, sealed...)
+	}
+	ctx := context.Background()
+	_, err = s.pool.CopyFrom(ctx, pgx.Identifier{"events"}, []string{"stream", "version", "type", "data", "hash", "size"},
+		pgx.CopyFromSlice(len(evs), func(i int) ([]any, error) {
+			e := evs[i]
+			size := 0
+			if (e.Version-1)%1000 == 0 {
+				size = 1000
+			}
+			return []any{e.Stream, e.Version, e.Type, e.Data, e.Hash[:], size}, nil
+		}))
+	if err != nil {
+		return "", fmt.Errorf("copy events: %w", err)
+	}
+	_, err = s.pool.Exec(ctx, `INSERT INTO streams (stream, version, head) VALUES ('big', $1, $2)`, int64(readEvents), prev[:])
+	if err != nil {
+		return "", err
+	}
+	_, err = s.pool.Exec(ctx, `VACUUM ANALYZE events`)
+	return u, err
+}
