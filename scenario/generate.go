@@ -12,7 +12,8 @@ import (
 )
 
 // Generate writes a valid scenario of exactly steps steps for the real Security Council, for load tests
-// and benchmarks. Day after day from 3 January 2000 it runs a meeting as the Council holds them: a
+// and benchmarks. Day after day from 3 January 2000 (several times a day when the scenario is too long
+// to end by 2026, where the roster ends) it runs a meeting as the Council holds them: a
 // member's letter gathers signatures and a refusal and is submitted; the President schedules and opens
 // the meeting; two members object and the agenda is put to a procedural vote; every member speaks; a
 // draft is circulated, co-sponsored and amended, the amendment and the draft are voted on (some drafts
@@ -25,6 +26,9 @@ func Generate(w io.Writer, steps int, seed uint64) error {
 	bw := bufio.NewWriterSize(w, 1<<16)
 	fmt.Fprintf(bw, "title: generated scenario, %d steps, seed %d\nbody: unsc\nas_of: 2000-01-03\nsteps:\n", steps, seed)
 	day := council.DateOf(2000, 1, 3)
+	// One meeting a day, or as many as it takes for the scenario to end within the roster (2026).
+	days := int(council.DateOf(2026, 12, 31) - day)
+	perDay := (steps/35 + days) / days
 	written := 0
 	for n := 1; written < steps; n++ {
 		y := day.Year()
@@ -94,7 +98,9 @@ func Generate(w io.Writer, steps int, seed uint64) error {
 			bw.WriteByte('\n')
 			written++
 		}
-		day++
+		if n%perDay == 0 {
+			day++
+		}
 	}
 	return bw.Flush()
 }
