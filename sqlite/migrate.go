@@ -5,50 +5,15 @@ import (
 	"database/sql"
 	"embed"
 	"fmt"
-	"io/fs"
-	"sort"
-	"strconv"
-	"strings"
+
+	"github.com/opencouncil/council/schema"
 )
 
 //go:embed migrations/*.sql
 var migrationFiles embed.FS
 
-// migration is one versioned schema change, from migrations/NNNN_name.sql.
-type migration struct {
-	version int
-	name    string
-	sql     string
-}
-
-// migrations returns the embedded migrations in version order, numbered 1, 2, 3... without a gap.
-func migrations() ([]migration, error) {
-	paths, err := fs.Glob(migrationFiles, "migrations/*.sql")
-	if err != nil {
-		return nil, err
-	}
-	var out []migration
-	for _, path := range paths {
-		name := strings.TrimPrefix(path, "migrations/")
-		num, _, ok := strings.Cut(name, "_")
-		v, err := strconv.Atoi(num)
-		if !ok || err != nil || v < 1 {
-			return nil, fmt.Errorf("migration %s: the name must start with its version, as 0001_", name)
-		}
-		b, err := migrationFiles.ReadFile(path)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, migration{version: v, name: name, sql: string(b)})
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].version < out[j].version })
-	for i, m := range out {
-		if m.version != i+1 {
-			return nil, fmt.Errorf("migration %s: expected version %d", m.name, i+1)
-		}
-	}
-	return out, nil
-}
+// migrations returns the embedded migrations in version order.
+func migrations() ([]schema.Migration, error) { return schema.Load(migrationFiles, "migrations") }
 
 const createMigrations = `CREATE TABLE IF NOT EXISTS schema_migrations (
 	version    INTEGER PRIMARY KEY,
@@ -56,8 +21,8 @@ const createMigrations = `CREATE TABLE IF NOT EXISTS schema_migrations (
 	applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
 )`
 
-// migrate brings the schema up to the binary's latest migration, each in its own write transaction
-// (BEGIN IMMEDIATE, so two processes opening one file apply each migration once). A schema newer than
+// migrate brings the schema up to the binary's latest schema.Migration, each in its own write transaction
+// (BEGIN IMMEDIATE, so two processes opening one file apply each schema.Migration once). A schema newer than
 // the binary is an error: this binary would not know how to write it.
 func migrate(ctx context.Context, db *sql.DB) error {
 	all, err := migrations()
@@ -68,7 +33,7 @@ func migrate(ctx context.Context, db *sql.DB) error {
 		return fmt.Errorf("create schema_migrations: %w", err)
 	}
 	for i := 0; i <= len(all); i++ { // one more pass than migrations: the check alone
-		var m migration
+		var m schema.Migration
 		if i < len(all) {
 			m = all[i]
 		}
@@ -80,8 +45,8 @@ func migrate(ctx context.Context, db *sql.DB) error {
 }
 
 // applyMigration applies m unless the schema already has it; latest is the binary's newest version.
-// The zero migration only checks the schema's version.
-func applyMigration(ctx context.Context, db *sql.DB, m migration, latest int) error {
+// The zero schema.Migration only checks the schema's version.
+func applyMigration(ctx context.Context, db *sql.DB, m schema.Migration, latest int) error {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin migration: %w", err)
@@ -94,17 +59,17 @@ func applyMigration(ctx context.Context, db *sql.DB, m migration, latest int) er
 	if current > latest {
 		return fmt.Errorf("the store's schema is at version %d, newer than this binary's %d: upgrade the binary", current, latest)
 	}
-	if m.version == 0 || m.version <= current {
+	if m.Version == 0 || m.Version <= current {
 		return nil
 	}
-	if _, err := tx.ExecContext(ctx, m.sql); err != nil {
-		return fmt.Errorf("migration %s: %w", m.name, err)
+	if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
+		return fmt.Errorf("schema.Migration %s: %w", m.Name, err)
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name) VALUES (?, ?)`, m.version, m.name); err != nil {
-		return fmt.Errorf("record migration %s: %w", m.name, err)
+	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name) VALUES (?, ?)`, m.Version, m.Name); err != nil {
+		return fmt.Errorf("record schema.Migration %s: %w", m.Name, err)
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("commit migration %s: %w", m.name, err)
+		return fmt.Errorf("commit schema.Migration %s: %w", m.Name, err)
 	}
 	return nil
 }
