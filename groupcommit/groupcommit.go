@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"time"
 
 	"github.com/opencouncil/council"
 )
@@ -29,9 +30,10 @@ var ErrClosed = errors.New("store is closed")
 
 // Committer runs one writer that takes the appends waiting and writes them as one batch.
 type Committer struct {
-	write    WriteFunc
-	maxBatch int
-	queue    chan *pending
+	write       WriteFunc
+	maxBatch    int
+	gap, linger time.Duration
+	queue       chan *pending
 
 	mu     sync.RWMutex // held for reading while an append is queued, for writing by Close
 	closed bool
@@ -45,11 +47,14 @@ type pending struct {
 }
 
 // New starts a committer that writes batches of at most maxBatch appends with write.
-func New(write WriteFunc, maxBatch int) *Committer {
+func New(write WriteFunc, maxBatch int, opts ...Option) *Committer {
 	if maxBatch < 1 {
 		maxBatch = 1
 	}
 	c := &Committer{write: write, maxBatch: maxBatch, queue: make(chan *pending, maxBatch), done: make(chan struct{})}
+	for _, o := range opts {
+		o(c)
+	}
 	go c.run()
 	return c
 }
@@ -87,24 +92,28 @@ func (c *Committer) Close() {
 	<-c.done
 }
 
+// Linger makes a committer gather a batch a little longer under load. The writers of the last batch
+// come back one after another just after their acknowledgement, so a batch that starts at once holds
+// only those already back. With Linger, when the last batch held more than one append, the next waits
+// while appends keep arriving, each within gap of the one before, for at most max in all. It pays where
+// a batch's cost hardly grows with its size (PostgreSQL's round trips); SQLite's single writer is better
+// off without it (measured in docs/storage.md).
+func Linger(gap, max time.Duration) Option {
+	return func(c *Committer) { c.gap, c.linger = gap, max }
+}
+
+// Option changes how a Committer gathers its batches.
+type Option func(*Committer)
+
 func (c *Committer) run() {
 	defer close(c.done)
 	batch := make([]*pending, 0, c.maxBatch)
 	appends := make([]council.Append, 0, c.maxBatch)
+	last := 0
 	for first := range c.queue {
 		batch = append(batch[:0], first)
-	fill:
-		for len(batch) < c.maxBatch {
-			select {
-			case p, ok := <-c.queue:
-				if !ok {
-					break fill
-				}
-				batch = append(batch, p)
-			default:
-				break fill
-			}
-		}
+		c.fill(&batch, c.linger > 0 && last > 1)
+		last = len(batch)
 		// Drop appends whose callers gave up before the batch was written.
 		live := batch[:0]
 		for _, p := range batch {
@@ -131,6 +140,42 @@ func (c *Committer) run() {
 			default:
 				p.done <- Outcome{Err: errors.New("groupcommit: write returned too few outcomes")}
 			}
+		}
+	}
+}
+
+// fill adds the appends waiting to the batch and, when wait is set, those that keep arriving.
+func (c *Committer) fill(batch *[]*pending, wait bool) {
+	var timer *time.Timer
+	deadline := time.Now().Add(c.linger)
+	for len(*batch) < c.maxBatch {
+		select {
+		case p, ok := <-c.queue:
+			if !ok {
+				return
+			}
+			*batch = append(*batch, p)
+			continue
+		default:
+		}
+		left := time.Until(deadline)
+		if !wait || left <= 0 {
+			return
+		}
+		if timer == nil {
+			timer = time.NewTimer(min(c.gap, left))
+			defer timer.Stop()
+		} else {
+			timer.Reset(min(c.gap, left))
+		}
+		select {
+		case p, ok := <-c.queue:
+			if !ok {
+				return
+			}
+			*batch = append(*batch, p)
+		case <-timer.C:
+			return
 		}
 	}
 }

@@ -79,3 +79,34 @@ func TestCommitterErrors(t *testing.T) {
 		t.Errorf("after Close: %v, want ErrClosed", err)
 	}
 }
+
+// TestLingerGathersReturningWriters: writers that append again as soon as they are acknowledged end
+// up in fewer, larger batches with Linger than without.
+func TestLingerGathersReturningWriters(t *testing.T) {
+	batches := func(opts ...groupcommit.Option) int {
+		r := &recorder{slow: time.Millisecond}
+		c := groupcommit.New(r.write, 1024, opts...)
+		defer c.Close()
+		var wg sync.WaitGroup
+		for range 64 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for range 20 {
+					if _, err := c.Append(context.Background(), council.Append{Stream: "s"}); err != nil {
+						t.Error(err)
+						return
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		return len(r.batches)
+	}
+	plain, lingering := batches(), batches(groupcommit.Linger(200*time.Microsecond, 5*time.Millisecond))
+	if lingering >= plain {
+		t.Errorf("%d batches with Linger, %d without: want fewer with", lingering, plain)
+	}
+}

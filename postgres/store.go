@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
@@ -67,7 +68,8 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	}
 	s := &Store{pool: pool}
 	for range committers {
-		s.gc = append(s.gc, groupcommit.New(s.write, maxBatch))
+		// a batch costs two round trips whatever its size: gather the writers coming back (docs/storage.md)
+		s.gc = append(s.gc, groupcommit.New(s.write, maxBatch, groupcommit.Linger(100*time.Microsecond, 2*time.Millisecond)))
 	}
 	return s, nil
 }
