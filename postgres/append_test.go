@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/opencouncil/council"
+	"github.com/opencouncil/council/storetest"
 )
 
 func ev(typ, data string) council.EventData { return council.EventData{Type: typ, Data: []byte(data)} }
@@ -36,21 +37,6 @@ func mustVerify(tb testing.TB, s council.EventStore, stream string) int64 {
 func isCode(err error, code string) bool {
 	var e *council.Error
 	return errors.As(err, &e) && e.Code == code
-}
-
-// appendRedeciding appends at the stream's current head until it is not refused by a conflict.
-func appendRedeciding(ctx context.Context, s council.EventStore, a council.Append) (council.Appended, error) {
-	for {
-		v, _, err := s.Head(ctx, a.Stream)
-		if err != nil {
-			return council.Appended{}, err
-		}
-		a.Expected = v
-		res, err := s.Append(ctx, a)
-		if !isCode(err, council.EConflict) {
-			return res, err
-		}
-	}
 }
 
 func TestConflict(t *testing.T) {
@@ -252,7 +238,7 @@ func TestTwoProcesses(t *testing.T) {
 				var inner sync.WaitGroup
 				for p, s := range stores {
 					inner.Go(func() {
-						r, err := appendRedeciding(context.Background(), s, a)
+						r, err := storetest.AppendRedeciding(context.Background(), s, a)
 						if err != nil {
 							t.Errorf("process %d: %s: %v", p, a.Key, err)
 						}
@@ -298,7 +284,7 @@ func TestManyWriters(t *testing.T) {
 	for w := range writers {
 		wg.Go(func() {
 			for i := range each {
-				_, err := appendRedeciding(context.Background(), s, council.Append{Stream: fmt.Sprintf("s%d", w%streams), Key: fmt.Sprintf("w%d-%d", w, i), Events: []council.EventData{ev("a", `{}`)}})
+				_, err := storetest.AppendRedeciding(context.Background(), s, council.Append{Stream: fmt.Sprintf("s%d", w%streams), Key: fmt.Sprintf("w%d-%d", w, i), Events: []council.EventData{ev("a", `{}`)}})
 				if err != nil {
 					t.Errorf("writer %d: %v", w, err)
 					return

@@ -182,7 +182,7 @@ func testRaceOneStream(t *testing.T, h Harness) {
 			continue
 		}
 		wg.Go(func() {
-			res, err := appendRedeciding(context.Background(), s, council.Append{Stream: "s", Key: fmt.Sprintf("k%d", i), Events: events("e", fmt.Sprint(i), 1+i%2)})
+			res, err := AppendRedeciding(context.Background(), s, council.Append{Stream: "s", Key: fmt.Sprintf("k%d", i), Events: events("e", fmt.Sprint(i), 1+i%2)})
 			if err != nil || res.Duplicate {
 				t.Errorf("command %d re-decided: %v (duplicate %v)", i, err, res.Duplicate)
 			}
@@ -218,7 +218,7 @@ func testManyStreams(t *testing.T, h Harness) {
 			stream := fmt.Sprintf("stream-%02d", w%streams)
 			for i := range each {
 				key := fmt.Sprintf("w%d-%d", w, i)
-				res, err := appendRedeciding(context.Background(), s, council.Append{Stream: stream, Key: key, Events: events("e", key, 1+i%3)})
+				res, err := AppendRedeciding(context.Background(), s, council.Append{Stream: stream, Key: key, Events: events("e", key, 1+i%3)})
 				if err != nil {
 					t.Errorf("%s: %v", key, err)
 					return

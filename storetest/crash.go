@@ -233,7 +233,7 @@ func CrashChild(h CrashHarness) {
 				for i := range evs {
 					evs[i] = council.EventData{Type: "crash-" + strconv.Itoa(i), Data: fmt.Appendf(nil, `{"key":%q,"part":%d}`, key, i)}
 				}
-				if _, err := appendRedeciding(context.Background(), s, council.Append{Stream: stream, Key: key, Events: evs}); err != nil {
+				if _, err := AppendRedeciding(context.Background(), s, council.Append{Stream: stream, Key: key, Events: evs}); err != nil {
 					childFail(fmt.Sprintf("append %s: %v", key, err))
 				}
 				// One write, unbuffered: a line the parent reads whole was acknowledged.

@@ -160,9 +160,9 @@ func events(typ, who string, n int) []council.EventData {
 	return out
 }
 
-// appendRedeciding appends, re-deciding against the stream's head after each conflict, as a command
+// AppendRedeciding appends, re-deciding against the stream's head after each conflict, as a command
 // handler does. It returns the outcome of the append that was stored or found a duplicate.
-func appendRedeciding(ctx context.Context, s council.EventStore, a council.Append) (council.Appended, error) {
+func AppendRedeciding(ctx context.Context, s council.EventStore, a council.Append) (council.Appended, error) {
 	for {
 		v, _, err := s.Head(ctx, a.Stream)
 		if err != nil {
