@@ -39,6 +39,9 @@ type Append struct {
 type EventData struct {
 	Type string
 	Data []byte
+	// Key is the event's own idempotency key, for an import that restores a whole stream in one append
+	// and keeps each key on the event that carried it; an append's Key, when given, goes on its first.
+	Key string
 }
 
 // Appended is what an append stored.
@@ -90,8 +93,8 @@ func HashString(h [32]byte) string { return hex.EncodeToString(h[:]) }
 func Seal(stream string, after int64, prev [32]byte, key string, events []EventData) []StoredEvent {
 	out := make([]StoredEvent, len(events))
 	for i, e := range events {
-		k := ""
-		if i == 0 {
+		k := e.Key
+		if i == 0 && key != "" {
 			k = key
 		}
 		v := after + int64(i) + 1

@@ -169,15 +169,15 @@ func (s *Service) catchUp(ctx context.Context, stream string, l *live) error {
 			return nil
 		})
 		if err == nil && len(batch) > 0 {
-			select {
-			case batches <- batch:
-			case <-ctx.Done():
-			}
+			batches <- batch // the loop below drains every batch sent, so this never blocks for good
 		}
 		readErr <- err
 	}()
 	var applyErr error
 	for batch := range batches {
+		if applyErr == nil && ctx.Err() != nil {
+			applyErr = ctx.Err() // the caller gave up: stop applying, and say so
+		}
 		for i := 0; i < len(batch) && applyErr == nil; i++ {
 			var e council.Event
 			if e, applyErr = council.DecodeEvent(batch[i].Type, batch[i].Data); applyErr == nil {

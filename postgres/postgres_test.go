@@ -175,6 +175,10 @@ func (tamperer) Delete(tb testing.TB, s council.EventStore, stream string, versi
 	tamperExec(tb, s, `DELETE FROM events WHERE stream = $1 AND version = $2`, stream, version)
 }
 
+func (tamperer) DeleteHead(tb testing.TB, s council.EventStore, stream string) {
+	tamperExec(tb, s, `DELETE FROM streams WHERE stream = $1`, stream)
+}
+
 // Swap exchanges two rows' contents; the key moves through NULL so the unique index never sees it twice.
 func (tamperer) Swap(tb testing.TB, s council.EventStore, stream string, v1, v2 int64) {
 	err := pgx.BeginFunc(context.Background(), s.(*Store).pool, func(tx pgx.Tx) error {

@@ -146,6 +146,10 @@ func (tp tamperer) Delete(t testing.TB, s council.EventStore, stream string, ver
 	exec(t, db, `DELETE FROM `+table(t, db, stream, version)+` WHERE stream = ? AND version = ?`, stream, version)
 }
 
+func (tp tamperer) DeleteHead(t testing.TB, s council.EventStore, stream string) {
+	exec(t, tp.db(t, s), `DELETE FROM streams WHERE stream = ?`, stream)
+}
+
 func (tp tamperer) Swap(t testing.TB, s council.EventStore, stream string, v1, v2 int64) {
 	db := tp.db(t, s)
 	type row struct {

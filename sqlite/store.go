@@ -71,7 +71,8 @@ func (s *Store) open() error {
 		sql  string
 	}{
 		{&s.r.head, `SELECT version, head FROM streams WHERE stream = ?`},
-		{&s.r.streams, `SELECT stream FROM streams ORDER BY stream`},
+		// every stream with a head or with events, so verify also checks events whose head was removed
+		{&s.r.streams, `SELECT stream FROM streams UNION SELECT DISTINCT stream FROM events UNION SELECT DISTINCT stream FROM recent ORDER BY 1`},
 	} {
 		if *p.stmt, err = s.read.PrepareContext(ctx, p.sql); err != nil {
 			return fmt.Errorf("prepare %q: %w", p.sql, err)

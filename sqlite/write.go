@@ -338,12 +338,12 @@ func (w *writer) writeAll(ctx context.Context, tx *sql.Tx, batch []council.Appen
 func appendRow(rows []any, sealed []council.StoredEvent, j int) []any {
 	e := &sealed[j]
 	var key any
+	if e.Key != "" {
+		key = e.Key // on an append's first event, or on any event of an import that keeps its keys
+	}
 	size := 0
 	if j == 0 {
 		size = len(sealed)
-		if e.Key != "" {
-			key = e.Key
-		}
 	}
 	data := e.Data
 	if data == nil {

@@ -58,8 +58,13 @@ func (s *memStore) Append(ctx context.Context, a council.Append) (council.Append
 	d.events[a.Stream] = append(evs, sealed...)
 	d.heads[a.Stream] = sealed[len(sealed)-1]
 	d.streams[a.Stream] = true
-	if a.Key != "" {
-		d.keys[a.Stream+"\x00"+a.Key] = sealed
+	for i, e := range sealed {
+		switch {
+		case i == 0 && e.Key != "":
+			d.keys[a.Stream+"\x00"+e.Key] = sealed // the append's key: all it stored
+		case e.Key != "":
+			d.keys[a.Stream+"\x00"+e.Key] = sealed[i : i+1] // an event's own key: that event
+		}
 	}
 	return council.Appended{Events: sealed}, nil
 }
@@ -122,6 +127,13 @@ func (memTamper) edit(s council.EventStore, stream string, fn func(evs []council
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.events[stream] = fn(d.events[stream])
+}
+
+func (memTamper) DeleteHead(t testing.TB, s council.EventStore, stream string) {
+	d := s.(*memStore).data
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	delete(d.heads, stream)
 }
 
 func at(evs []council.StoredEvent, v int64) int {

@@ -31,6 +31,7 @@ type Tamperer interface {
 	Delete(t testing.TB, s council.EventStore, stream string, version int64)       // delete the event's row
 	Swap(t testing.TB, s council.EventStore, stream string, v1, v2 int64)          // exchange type, key, data and hash of two events
 	InsertForged(t testing.TB, s council.EventStore, stream string, version int64) // add a row at that version with a made-up hash
+	DeleteHead(t testing.TB, s council.EventStore, stream string)                  // delete the stream's head row
 }
 
 // Run runs every contract test as subtests, each on a fresh store.
@@ -47,6 +48,7 @@ func Run(t *testing.T, h Harness) {
 		{"Conflict", testConflict},
 		{"AllOrNothing", testAllOrNothing},
 		{"Idempotency", testIdempotency},
+		{"KeysKept", testKeysKept},
 		{"RaceSameKey", testRaceSameKey},
 		{"RaceOneStream", testRaceOneStream},
 		{"ManyStreams", testManyStreams},
@@ -174,5 +176,30 @@ func AppendRedeciding(ctx context.Context, s council.EventStore, a council.Appen
 			continue
 		}
 		return res, err
+	}
+}
+
+// testKeysKept appends events that carry their own keys in one append, as an import does: each key is
+// stored on its event, the chain is the one Seal gives, and a later append with one of the keys is a
+// duplicate.
+func testKeysKept(t *testing.T, h Harness) {
+	s := h.Open(t)
+	evs := events("e", "k", 3)
+	evs[0].Key, evs[2].Key = "first", "third"
+	MustAppend(t, s, council.Append{Stream: "s", Events: evs})
+	got := MustRead(t, s, "s", 0)
+	want := council.Seal("s", 0, [32]byte{}, "", evs)
+	if len(got) != 3 {
+		t.Fatalf("%d events, want 3", len(got))
+	}
+	for i := range got {
+		if got[i].Key != want[i].Key || got[i].Hash != want[i].Hash {
+			t.Errorf("event %d: key %q hash %x, want key %q hash %x", i+1, got[i].Key, got[i].Hash, want[i].Key, want[i].Hash)
+		}
+	}
+	MustVerify(t, s, "s")
+	res := MustAppend(t, s, council.Append{Stream: "s", Expected: 3, Key: "third", Events: events("x", "y", 1)})
+	if !res.Duplicate || len(res.Events) == 0 || res.Events[0].Version != 3 {
+		t.Errorf("an append with the key of event 3: %+v, want a duplicate returning event 3", res)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/opencouncil/council"
@@ -72,11 +73,15 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer st.Close()
-	streams := []string{*only}
-	if *only == "" {
-		if streams, err = st.Streams(ctx); err != nil {
-			return err
+	streams, err := st.Streams(ctx)
+	if err != nil {
+		return err
+	}
+	if *only != "" {
+		if !slices.Contains(streams, *only) {
+			return invalid("there is no council named %s in the store", *only)
 		}
+		streams = []string{*only}
 	}
 	type result struct {
 		Stream string              `json:"stream"`
@@ -132,6 +137,15 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	return nil
 }
 
+// trailer is the last line of an export: the stream's head, so a file cut short is refused.
+type trailer struct {
+	Head struct {
+		Stream  string `json:"stream"`
+		Version int64  `json:"version"`
+		Hash    string `json:"hash"`
+	} `json:"head"`
+}
+
 // exported is one line of an export: a stored event with its hash.
 type exported struct {
 	Stream  string          `json:"stream"`
@@ -178,11 +192,16 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	bw := bufio.NewWriter(w)
 	enc := json.NewEncoder(bw)
+	var tr trailer
 	err = st.Read(ctx, *name, 0, func(e council.StoredEvent) error {
+		tr.Head.Stream, tr.Head.Version, tr.Head.Hash = e.Stream, e.Version, council.HashString(e.Hash)
 		return enc.Encode(exported{Stream: e.Stream, Version: e.Version, Type: e.Type, Key: e.Key,
 			Data: json.RawMessage(e.Data), Hash: council.HashString(e.Hash)})
 	})
 	if err != nil {
+		return err
+	}
+	if err := enc.Encode(tr); err != nil {
 		return err
 	}
 	return bw.Flush()
@@ -216,29 +235,13 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	} else if n != 0 {
 		return &exitError{exitRefused, fmt.Errorf("the store already holds a council named %s (%d events); nothing imported", stream, n)}
 	}
-	// Each keyed event starts an append, as it did when first stored, so the hashes come out the same.
-	var batch []council.EventData
-	key, after := "", int64(0)
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
-		}
-		_, err := st.Append(ctx, council.Append{Stream: stream, Expected: after, Key: key, Events: batch})
-		after += int64(len(batch))
-		batch, key = nil, ""
-		return err
+	// One append, all or nothing, each event keeping its key, so the hashes come out the same.
+	all := make([]council.EventData, len(events))
+	for i, e := range events {
+		all[i] = council.EventData{Type: e.Type, Data: e.Data, Key: e.Key}
 	}
-	for _, e := range events {
-		if e.Key != "" || len(batch) == 1000 {
-			if err := flush(); err != nil {
-				return err
-			}
-			key = e.Key
-		}
-		batch = append(batch, council.EventData{Type: e.Type, Data: e.Data})
-	}
-	if err := flush(); err != nil {
-		return err
+	if _, err := st.Append(ctx, council.Append{Stream: stream, Expected: 0, Events: all}); err != nil {
+		return fmt.Errorf("import %s: %w; nothing imported", stream, err)
 	}
 	_, head, err := st.Head(ctx, stream)
 	if err != nil {
@@ -264,12 +267,28 @@ func readExport(path string) ([]council.StoredEvent, error) {
 	var out []council.StoredEvent
 	var prev [32]byte
 	name := filepath.Base(path)
+	var tail *trailer
+	keys := map[string]int64{}
 	for line := 1; sc.Scan(); line++ {
-		if strings.TrimSpace(sc.Text()) == "" {
+		text := sc.Text()
+		if strings.TrimSpace(text) == "" {
+			continue
+		}
+		if tail != nil {
+			return nil, fmt.Errorf("%s:%d: a line after the head line; nothing imported", name, line)
+		}
+		if strings.HasPrefix(strings.TrimSpace(text), `{"head"`) {
+			var tr trailer
+			dec := json.NewDecoder(strings.NewReader(text))
+			dec.DisallowUnknownFields()
+			if err := dec.Decode(&tr); err != nil {
+				return nil, fmt.Errorf("%s:%d: not a head line: %v; nothing imported", name, line, err)
+			}
+			tail = &tr
 			continue
 		}
 		var x exported
-		dec := json.NewDecoder(strings.NewReader(sc.Text()))
+		dec := json.NewDecoder(strings.NewReader(text))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&x); err != nil {
 			return nil, fmt.Errorf("%s:%d: not an exported event: %v; nothing imported", name, line, err)
@@ -280,6 +299,11 @@ func readExport(path string) ([]council.StoredEvent, error) {
 			return nil, fmt.Errorf("%s:%d: stream %q, but the file began with %q; nothing imported", name, line, x.Stream, out[0].Stream)
 		case x.Version != want:
 			return nil, fmt.Errorf("%s:%d: event %d where event %d belongs (removed, reordered or inserted); nothing imported", name, line, x.Version, want)
+		case x.Key != "" && keys[x.Key] != 0:
+			return nil, fmt.Errorf("%s:%d: event %d repeats the key of event %d; nothing imported", name, line, x.Version, keys[x.Key])
+		}
+		if x.Key != "" {
+			keys[x.Key] = x.Version
 		}
 		data := []byte(x.Data)
 		if _, err := council.DecodeEvent(x.Type, data); err != nil {
@@ -294,6 +318,14 @@ func readExport(path string) ([]council.StoredEvent, error) {
 		}
 		prev = h
 		out = append(out, council.StoredEvent{Stream: x.Stream, Version: x.Version, Type: x.Type, Key: x.Key, Data: data, Hash: h})
+	}
+	switch {
+	case tail == nil:
+		return nil, fmt.Errorf("%s: no head line at the end: the file is cut short; nothing imported", name)
+	case len(out) == 0:
+	case tail.Head.Stream != out[0].Stream || tail.Head.Version != int64(len(out)) || tail.Head.Hash != council.HashString(prev):
+		return nil, fmt.Errorf("%s: the head line says %s has %d events ending in %s, but the file has %d ending in %s; nothing imported",
+			name, tail.Head.Stream, tail.Head.Version, tail.Head.Hash, len(out), council.HashString(prev))
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/opencouncil/council"
 )
 
 // TestReplayIntoStore keeps a replay in an SQLite file, runs it again (nothing is added twice), verifies
@@ -76,6 +78,31 @@ func TestReplayIntoStore(t *testing.T) {
 	if _, err := os.Stat(third); err == nil {
 		t.Errorf("a refused import created the store")
 	}
+
+	// Cut short by its last event (the head line kept, or dropped too), or given a repeated key: refused.
+	all := strings.Split(strings.TrimSpace(string(lines)), "\n")
+	cuts := map[string]struct {
+		text string
+		says string
+	}{
+		"last event gone":   {strings.Join(append(all[:len(all)-2:len(all)-2], all[len(all)-1]), "\n"), "the head line says"},
+		"head line gone":    {strings.Join(all[:len(all)-1], "\n"), "cut short"},
+		"key used twice":    {strings.Replace(string(lines), `"key":"replay:step-1"`, `"key":"replay:step-1","x":1`, 1), "not an exported event"},
+		"a line after head": {string(lines) + all[1] + "\n", "after the head line"},
+	}
+	for name, c := range cuts {
+		p := filepath.Join(dir, "cut.jsonl")
+		if err := os.WriteFile(p, []byte(c.text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		code, _, errOut := run(t, "import", "--store", filepath.Join(dir, "cut.db"), p)
+		if code != 1 || !strings.Contains(errOut, c.says) {
+			t.Errorf("%s: exit %d: %s (want 1 saying %q)", name, code, errOut, c.says)
+		}
+	}
+	if code, _, errOut := run(t, "verify", "--store", db, "--council", "nope"); code != 2 || !strings.Contains(errOut, "no council named nope") {
+		t.Errorf("verify of an unknown council: exit %d: %s", code, errOut)
+	}
 }
 
 func TestStoreFlags(t *testing.T) {
@@ -119,4 +146,29 @@ func TestVerifyNamesTheFirstBadEvent(t *testing.T) {
 	if code != 1 || !strings.Contains(out, "TAMPERED dprk-2019: event 4") || !strings.Contains(errOut, "dprk-2019 event 4") {
 		t.Fatalf("verify after a change: exit %d\n%s\n%s", code, out, errOut)
 	}
+}
+
+// rehashed gives every event after the first the key that change sets, and recomputes the chain and
+// the head line, as someone who can write the file could: a valid chain with a repeated key.
+func rehashed(t *testing.T, lines []string, change func(*exported)) string {
+	t.Helper()
+	var prev [32]byte
+	var out []string
+	var tr trailer
+	for i, l := range lines[:len(lines)-1] {
+		var e exported
+		if err := json.Unmarshal([]byte(l), &e); err != nil {
+			t.Fatal(err)
+		}
+		if i > 0 {
+			change(&e)
+		}
+		prev = council.ChainHash(prev, e.Stream, e.Version, e.Type, e.Key, e.Data)
+		e.Hash = council.HashString(prev)
+		b, _ := json.Marshal(e)
+		out = append(out, string(b))
+		tr.Head.Stream, tr.Head.Version, tr.Head.Hash = e.Stream, e.Version, e.Hash
+	}
+	b, _ := json.Marshal(tr)
+	return strings.Join(append(out, string(b)), "\n") + "\n"
 }
