@@ -290,7 +290,7 @@ func (s *Service) DoBatch(ctx context.Context, stream, key string, cmds []counci
 			l.state.Apply(e) // decided on top of each other; undone below if the append fails
 			data, err := council.EncodeEvent(e)
 			if err != nil {
-				s.forget(stream, l)
+				l.forget()
 				return 0, err
 			}
 			events = append(events, data)
@@ -300,9 +300,10 @@ func (s *Service) DoBatch(ctx context.Context, stream, key string, cmds []counci
 		}
 		res, err := s.store.Append(ctx, council.Append{Stream: stream, Expected: l.version, Key: key, Events: events})
 		if err != nil || res.Duplicate {
-			// The state has events the store refused: read the council afresh.
-			s.forget(stream, l)
-			if l, err = s.reload(ctx, stream, l, err); err != nil {
+			// The state has events the store did not take: the loop reads the council afresh and, after
+			// a conflict or a duplicate, decides again; any other error ends the batch.
+			l.forget()
+			if err != nil && council.ErrorCode(err) != council.EConflict {
 				return 0, err
 			}
 			continue
@@ -319,15 +320,6 @@ func (s *Service) DoBatch(ctx context.Context, stream, key string, cmds []counci
 }
 
 // forget drops a council's live state, so it is read from the store again.
-func (s *Service) forget(stream string, l *live) {
+func (l *live) forget() {
 	l.state, l.def, l.keys, l.version = nil, nil, nil, 0
-}
-
-// reload reads a forgotten council again after a failed append; a conflict or duplicate is retried,
-// any other error returned.
-func (s *Service) reload(ctx context.Context, stream string, l *live, appendErr error) (*live, error) {
-	if appendErr != nil && council.ErrorCode(appendErr) != council.EConflict {
-		return nil, appendErr
-	}
-	return l, s.catchUp(ctx, stream, l)
 }
