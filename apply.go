@@ -178,7 +178,7 @@ func (s *State) numberOf(symbol string, year int) (int, bool) {
 }
 
 func remove(xs []string, x string) []string {
-	if i := indexOf(xs, x); i >= 0 {
+	if i := slices.Index(xs, x); i >= 0 {
 		return append(xs[:i:i], xs[i+1:]...)
 	}
 	return xs

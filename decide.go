@@ -111,7 +111,7 @@ func (d *decision) members(field string, codes []string, repeat string) error {
 		if err := d.member(field, c); err != nil {
 			return err
 		}
-		if indexOf(codes[:i], c) >= 0 {
+		if slices.Contains(codes[:i], c) {
 			return Errorf(repeat, "%s: %s is named twice", field, c)
 		}
 	}
@@ -229,7 +229,7 @@ func (d *decision) decline(c *Decline) (Event, error) {
 	switch {
 	case r.signed(c.By):
 		return nil, Errorf(EAlreadySigned, "%s has signed request %s; it must take its signature back before declining", c.By, r.ID)
-	case indexOf(r.Declined, c.By) >= 0:
+	case slices.Contains(r.Declined, c.By):
 		return nil, Errorf(EAlreadyDeclined, "%s has already declined request %s", c.By, r.ID)
 	}
 	return &RequestDeclined{Dated: d.at(), Request: r.ID, By: c.By}, nil
@@ -394,7 +394,7 @@ func (d *decision) object(c *Object) (Event, error) {
 		return nil, err
 	}
 	for _, x := range c.By {
-		if indexOf(m.Objections, x) >= 0 {
+		if slices.Contains(m.Objections, x) {
 			return nil, Errorf(EAlreadyObjected, "%s has already objected to the agenda of meeting %s", x, m.ID)
 		}
 	}
@@ -460,7 +460,7 @@ func (d *decision) cosponsor(c *Cosponsor) (Event, error) {
 		return nil, err
 	}
 	for _, m := range c.By {
-		if indexOf(x.Sponsors, m) >= 0 {
+		if slices.Contains(x.Sponsors, m) {
 			return nil, Errorf(EAlreadySponsor, "%s already sponsors %s", m, x.ID)
 		}
 	}

@@ -1,5 +1,7 @@
 package council
 
+import "slices"
+
 // Record is what a body has done, as people and programs read it: the public contract of
 // `council replay --json` (see docs/scenario.md). Fields may be added, never renamed or dropped.
 type Record struct {
@@ -189,7 +191,7 @@ func (s *State) RequestRecord(r *RequestState) RequestRecord {
 	rr.Missing = max(rr.Needed-rr.Support, 0)
 	for _, m := range sit.Members {
 		signed := r.signed(m.Code)
-		if !signed && indexOf(r.Declined, m.Code) < 0 {
+		if !signed && !slices.Contains(r.Declined, m.Code) {
 			rr.Undecided = append(rr.Undecided, m.Code)
 		}
 		if !signed && rr.Missing == 1 {

@@ -2,6 +2,7 @@ package council
 
 import (
 	"github.com/opencouncil/council/rules"
+	"slices"
 )
 
 // Config is what a body needs to be run: its rules, who sits when, and where document numbering starts.
@@ -64,7 +65,7 @@ type RequestState struct {
 }
 
 // signed reports whether a member has signed.
-func (r *RequestState) signed(code string) bool { return indexOf(r.Signatories, code) >= 0 }
+func (r *RequestState) signed(code string) bool { return slices.Contains(r.Signatories, code) }
 
 // MeetingChange is a postponement or cancellation of a meeting, with who made it and why.
 type MeetingChange struct {
@@ -202,13 +203,4 @@ func (s *State) EraOn(d Date) *rules.Era {
 // SittingOn returns who sits and presides on a day.
 func (s *State) SittingOn(d Date) (*Sitting, error) {
 	return s.cfg.Seating.Sitting(d)
-}
-
-func indexOf(xs []string, x string) int {
-	for i, y := range xs {
-		if y == x {
-			return i
-		}
-	}
-	return -1
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -222,7 +223,7 @@ func (p *parser) seats(members []member, eras []*rules.Era) ([]rules.Seat, error
 			m.seat.Class = only
 		}
 		for _, e := range eras {
-			if len(e.Classes) > 0 && !contains(e.Classes, m.seat.Class) {
+			if len(e.Classes) > 0 && !slices.Contains(e.Classes, m.seat.Class) {
 				return nil, p.failf(m.node, join(m.field, "class"), "class %q is not one of the classes (%s)%s",
 					m.seat.Class, strings.Join(e.Classes, ", "), eraName(e))
 			}
@@ -309,7 +310,7 @@ func (p *parser) date(n *yaml.Node, field string) (string, error) {
 func memberClasses(members []member) []string {
 	var out []string
 	for _, m := range members {
-		if m.seat.Class != "" && !contains(out, m.seat.Class) {
+		if m.seat.Class != "" && !slices.Contains(out, m.seat.Class) {
 			out = append(out, m.seat.Class)
 		}
 	}
@@ -376,7 +377,7 @@ func (p *parser) classes(n *yaml.Node, path string) ([]string, error) {
 		if err != nil {
 			return nil, err
 		}
-		if contains(out, c) {
+		if slices.Contains(out, c) {
 			return nil, p.failf(item, f, "class %q listed twice", c)
 		}
 		out = append(out, c)
@@ -470,7 +471,7 @@ func (p *parser) decision(n *yaml.Node, path string, e *rules.Era) (*rules.Decis
 		if d.Veto, err = p.name(vn, o.field("veto"), namePattern, nameWant); err != nil {
 			return nil, err
 		}
-		if !contains(e.Classes, d.Veto) {
+		if !slices.Contains(e.Classes, d.Veto) {
 			return nil, p.failf(vn, o.field("veto"), "veto class %q is not one of the classes (%s)", d.Veto, strings.Join(e.Classes, ", "))
 		}
 	}

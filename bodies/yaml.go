@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -120,7 +121,7 @@ func (p *parser) object(n *yaml.Node, path string, allowed ...string) (*object, 
 			return nil, p.failf(k, path, "a key must be a plain name, found %s", describe(k))
 		}
 		key := k.Value
-		if !contains(allowed, key) {
+		if !slices.Contains(allowed, key) {
 			return nil, p.failf(k, join(path, key), "unknown key %q (known: %s)", key, strings.Join(allowed, ", "))
 		}
 		if first := o.keys[key]; first != nil {
@@ -232,13 +233,4 @@ func (p *parser) boolean(o *object, key string) (bool, error) {
 // missing is the error for a required key that is absent.
 func (p *parser) missing(o *object, key string) error {
 	return p.fail(o.node, o.field(key), errors.New("missing"))
-}
-
-func contains(xs []string, x string) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
 }

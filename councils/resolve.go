@@ -7,6 +7,7 @@ package councils
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -123,7 +124,7 @@ func seats(def *council.CouncilCreated, body *rules.Body, r *roster.Roster, know
 	var out []rules.Seat
 	seen := map[string]bool{}
 	for _, class := range classes {
-		if len(era.Classes) > 0 && !contains(era.Classes, class) {
+		if len(era.Classes) > 0 && !slices.Contains(era.Classes, class) {
 			return nil, fieldErr("members", "unknown member class %q (the %s has %s)", class, body.ID, strings.Join(era.Classes, ", "))
 		}
 		for _, c := range def.Members[class] {
@@ -166,15 +167,6 @@ func nameOf(body *rules.Body, r *roster.Roster, code string, year int) string {
 		return n
 	}
 	return code
-}
-
-func contains(xs []string, x string) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
 }
 
 func allKnown(r *roster.Roster, seats []rules.Seat) bool {

@@ -7,6 +7,7 @@ package rules
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 )
 
@@ -223,19 +224,10 @@ func (e *Era) vetoClasses() []string {
 	}
 	out := []string{}
 	for _, d := range e.Decisions {
-		if d.Veto != "" && !contains(out, d.Veto) {
+		if d.Veto != "" && !slices.Contains(out, d.Veto) {
 			out = append(out, d.Veto)
 		}
 	}
 	sort.Strings(out)
 	return out
-}
-
-func contains(xs []string, x string) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
 }

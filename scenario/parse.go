@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/opencouncil/council"
@@ -262,7 +263,7 @@ func (p *parser) members(top *fields, def *council.CouncilCreated) error {
 	seen := map[string]bool{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		class := n.Content[i].Value
-		if len(classes) > 0 && !contains(classes, class) {
+		if len(classes) > 0 && !slices.Contains(classes, class) {
 			return p.errf(n.Content[i], "members."+class, "unknown member class (the %s has %s)", p.body.ID, strings.Join(classes, ", "))
 		}
 		codes, err := f.members(class, true)
@@ -298,13 +299,4 @@ func (p *parser) members(top *fields, def *council.CouncilCreated) error {
 		def.Weights[code] = int64(w)
 	}
 	return wf.done()
-}
-
-func contains(xs []string, x string) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
 }
