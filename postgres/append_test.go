@@ -16,24 +16,6 @@ import (
 
 func ev(typ, data string) council.EventData { return council.EventData{Type: typ, Data: []byte(data)} }
 
-func mustAppend(tb testing.TB, s council.EventStore, a council.Append) council.Appended {
-	tb.Helper()
-	res, err := s.Append(context.Background(), a)
-	if err != nil {
-		tb.Fatalf("append to %s at %d: %v", a.Stream, a.Expected, err)
-	}
-	return res
-}
-
-func mustVerify(tb testing.TB, s council.EventStore, stream string) int64 {
-	tb.Helper()
-	brk, n, err := council.VerifyStream(context.Background(), s, stream)
-	if err != nil || brk != nil {
-		tb.Fatalf("verify %s: %+v, %v", stream, brk, err)
-	}
-	return n
-}
-
 func isCode(err error, code string) bool {
 	var e *council.Error
 	return errors.As(err, &e) && e.Code == code
@@ -41,7 +23,7 @@ func isCode(err error, code string) bool {
 
 func TestConflict(t *testing.T) {
 	s := MustOpen(t)
-	mustAppend(t, s, council.Append{Stream: "s", Events: []council.EventData{ev("a", `{}`), ev("b", `{}`)}})
+	storetest.MustAppend(t, s, council.Append{Stream: "s", Events: []council.EventData{ev("a", `{}`), ev("b", `{}`)}})
 	for _, expected := range []int64{0, 1, 3} {
 		res, err := s.Append(context.Background(), council.Append{Stream: "s", Expected: expected, Key: "k", Events: []council.EventData{ev("c", `{}`)}})
 		if !isCode(err, council.EConflict) {
@@ -54,10 +36,10 @@ func TestConflict(t *testing.T) {
 	if v, _, _ := s.Head(context.Background(), "s"); v != 2 {
 		t.Fatalf("head %d after conflicts, want 2", v)
 	}
-	if res := mustAppend(t, s, council.Append{Stream: "s", Expected: 2, Key: "k", Events: []council.EventData{ev("c", `{}`)}}); res.Duplicate {
+	if res := storetest.MustAppend(t, s, council.Append{Stream: "s", Expected: 2, Key: "k", Events: []council.EventData{ev("c", `{}`)}}); res.Duplicate {
 		t.Fatal("the key of a refused append was kept")
 	}
-	mustVerify(t, s, "s")
+	storetest.MustVerify(t, s, "s")
 }
 
 // TestBatchOutcomes writes one batch that mixes every case, through the batch writer and through the
@@ -82,7 +64,7 @@ func TestBatchOutcomes(t *testing.T) {
 	for _, path := range []string{"batch", "savepoints"} {
 		t.Run(path, func(t *testing.T) {
 			s := MustOpen(t)
-			old := mustAppend(t, s, council.Append{Stream: "old", Key: "k0", Events: []council.EventData{ev("a", `1`), ev("b", `2`)}})
+			old := storetest.MustAppend(t, s, council.Append{Stream: "old", Key: "k0", Events: []council.EventData{ev("a", `1`), ev("b", `2`)}})
 			write := s.writeBatch
 			if path == "savepoints" {
 				write = s.writeEach
@@ -117,7 +99,7 @@ func TestBatchOutcomes(t *testing.T) {
 				t.Fatalf("streams %q, %v", names, err)
 			}
 			for name, n := range map[string]int64{"new": 3, "old": 3, "zero": 1, "fresh": 1, "gone": 0} {
-				if got := mustVerify(t, s, name); got != n {
+				if got := storetest.MustVerify(t, s, name); got != n {
 					t.Fatalf("%s has %d events, want %d", name, got, n)
 				}
 			}
@@ -134,7 +116,7 @@ func TestBatchOutcomes(t *testing.T) {
 // domain error and not the driver's.
 func TestUniqueViolation(t *testing.T) {
 	s := MustOpen(t)
-	mustAppend(t, s, council.Append{Stream: "s", Events: []council.EventData{ev("a", `1`)}})
+	storetest.MustAppend(t, s, council.Append{Stream: "s", Events: []council.EventData{ev("a", `1`)}})
 	// A writer that ignores the head row puts version 2 in place.
 	rogue := council.Seal("s", 1, [32]byte{}, "", []council.EventData{ev("rogue", `{}`)})[0]
 	if _, err := s.pool.Exec(context.Background(), `INSERT INTO events (stream, version, type, data, hash) VALUES ('s', 2, 'rogue', '{}', $1)`, rogue.Hash[:]); err != nil {
@@ -217,7 +199,7 @@ func TestRaceSameKey(t *testing.T) {
 			t.Fatalf("copy %d got %+v, want %+v", i, res[i].Events, res[first].Events)
 		}
 	}
-	if n := mustVerify(t, s, "s"); n != 2 {
+	if n := storetest.MustVerify(t, s, "s"); n != 2 {
 		t.Fatalf("%d events stored, want 2", n)
 	}
 }
@@ -257,7 +239,7 @@ func TestTwoProcesses(t *testing.T) {
 	seen := map[string]bool{}
 	for i := range streams {
 		name := fmt.Sprintf("s%d", i)
-		total += mustVerify(t, stores[0], name)
+		total += storetest.MustVerify(t, stores[0], name)
 		err := stores[1].Read(context.Background(), name, 0, func(e council.StoredEvent) error {
 			if e.Key != "" {
 				if seen[e.Key] {
@@ -295,7 +277,7 @@ func TestManyWriters(t *testing.T) {
 	wg.Wait()
 	var total int64
 	for i := range streams {
-		total += mustVerify(t, s, fmt.Sprintf("s%d", i))
+		total += storetest.MustVerify(t, s, fmt.Sprintf("s%d", i))
 	}
 	if total != writers*each {
 		t.Fatalf("%d events, want %d", total, writers*each)
@@ -373,17 +355,17 @@ func TestMigrations(t *testing.T) {
 func TestConnectionLost(t *testing.T) {
 	u := withParam(mustSchema(t), "application_name", "council_lost")
 	s := mustOpenURL(t, u)
-	mustAppend(t, s, council.Append{Stream: "s", Key: "k1", Events: []council.EventData{ev("a", `{}`)}})
+	storetest.MustAppend(t, s, council.Append{Stream: "s", Key: "k1", Events: []council.EventData{ev("a", `{}`)}})
 	var n int
 	if err := adminQueryRow(`SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'council_lost'`, &n); err != nil || n == 0 {
 		t.Fatalf("terminated %d connections: %v", n, err)
 	}
 	for i, key := range []string{"k2", "k3"} {
-		if res := mustAppend(t, s, council.Append{Stream: "s", Expected: int64(i + 1), Key: key, Events: []council.EventData{ev("b", `{}`)}}); res.Duplicate {
+		if res := storetest.MustAppend(t, s, council.Append{Stream: "s", Expected: int64(i + 1), Key: key, Events: []council.EventData{ev("b", `{}`)}}); res.Duplicate {
 			t.Fatalf("%s reported as a duplicate", key)
 		}
 	}
-	if got := mustVerify(t, s, "s"); got != 3 {
+	if got := storetest.MustVerify(t, s, "s"); got != 3 {
 		t.Fatalf("%d events, want 3", got)
 	}
 }
