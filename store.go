@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"errors"
 )
 
 // EventStore keeps every council's events, one stream per council, durably and in order. Appends are
@@ -148,4 +149,19 @@ func VerifyStream(ctx context.Context, st EventStore, stream string) (*ChainBrea
 		brk = &ChainBreak{stream, n, "event " + itoa(n) + " does not match the stream's head hash: changed"}
 	}
 	return brk, want - 1, nil
+}
+
+// errStop ends a Read early once ReadAt has its event.
+var errStop = errors.New("stop")
+
+// ReadAt reads the one event stored at a version of a stream; found is false when there is none.
+func ReadAt(ctx context.Context, st EventStore, stream string, version int64) (e StoredEvent, found bool, err error) {
+	err = st.Read(ctx, stream, version-1, func(se StoredEvent) error {
+		e, found = se, se.Version == version
+		return errStop
+	})
+	if errors.Is(err, errStop) {
+		err = nil
+	}
+	return e, found, err
 }

@@ -2,7 +2,6 @@ package councils
 
 import (
 	"context"
-	"errors"
 	"sync"
 
 	"github.com/opencouncil/council"
@@ -235,21 +234,16 @@ func (s *Service) Version(ctx context.Context, stream string) (int64, error) {
 	return l.version, s.catchUp(ctx, stream, l)
 }
 
-// eventAt reads the event stored at a version.
+// eventAt reads and decodes the event stored at a version.
 func (s *Service) eventAt(ctx context.Context, stream string, v int64) (council.Event, error) {
-	var e council.Event
-	errStop := errors.New("stop")
-	err := s.store.Read(ctx, stream, v-1, func(se council.StoredEvent) error {
-		var err error
-		if e, err = council.DecodeEvent(se.Type, se.Data); err != nil {
-			return err
-		}
-		return errStop
-	})
-	if err != nil && !errors.Is(err, errStop) {
+	se, found, err := council.ReadAt(ctx, s.store, stream, v)
+	if err != nil {
 		return nil, err
 	}
-	return e, nil
+	if !found {
+		return nil, council.Errorf(council.EINTERNAL, "stream %s has no event %d", stream, v)
+	}
+	return council.DecodeEvent(se.Type, se.Data)
 }
 
 // Refused is a command of a batch that the rules refused: its index in the batch and why.

@@ -164,16 +164,11 @@ func sameDefinition(ctx context.Context, st council.EventStore, stream string, d
 	if err != nil {
 		return err
 	}
-	var got []byte
-	stop := errors.New("stop")
-	err = st.Read(ctx, stream, 0, func(e council.StoredEvent) error {
-		got = e.Data
-		return stop
-	})
-	if err != nil && !errors.Is(err, stop) {
+	got, _, err := council.ReadAt(ctx, st, stream, 1)
+	if err != nil {
 		return err
 	}
-	if !bytes.Equal(got, want.Data) {
+	if !bytes.Equal(got.Data, want.Data) {
 		return invalid("the store already holds a council named %s made of something else; name this one with --council", stream)
 	}
 	return nil
