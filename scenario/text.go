@@ -12,7 +12,10 @@ import (
 // WriteText writes a replay as a record for people: each step as it happened, with the tally and every
 // member's ballot for each vote, then where each request, meeting and draft stands and why.
 func WriteText(w io.Writer, sc *Scenario, r *Replay) error {
-	t := &textWriter{w: w, rec: r.Record, signed: map[string]int{}, amends: map[string]bool{}}
+	t := &textWriter{w: w, rec: r.Record, signed: map[string]int{}, amends: map[string]bool{}, needed: map[string]int{}}
+	for _, req := range r.Record.Requests {
+		t.needed[req.ID] = req.Needed
+	}
 	title := sc.Title
 	if title == "" {
 		title = sc.File
@@ -77,6 +80,7 @@ type textWriter struct {
 	rec    *council.Record
 	signed map[string]int
 	amends map[string]bool
+	needed map[string]int // the support each request needs
 	err    error
 }
 
@@ -84,15 +88,6 @@ func (t *textWriter) printf(format string, args ...any) {
 	if t.err == nil {
 		_, t.err = fmt.Fprintf(t.w, format, args...)
 	}
-}
-
-func (t *textWriter) needed(request string) int {
-	for _, r := range t.rec.Requests {
-		if r.ID == request {
-			return r.Needed
-		}
-	}
-	return 0
 }
 
 func list(xs []string) string {
@@ -114,10 +109,10 @@ func (t *textWriter) narrate(e council.Event) string {
 		return s
 	case *council.RequestSigned:
 		t.signed[e.Request] += len(e.By)
-		return fmt.Sprintf("%s sign%s request %s: support %d of %d needed", list(e.By), plural(len(e.By) == 1), e.Request, t.signed[e.Request], t.needed(e.Request))
+		return fmt.Sprintf("%s sign%s request %s: support %d of %d needed", list(e.By), plural(len(e.By) == 1), e.Request, t.signed[e.Request], t.needed[e.Request])
 	case *council.SignatureWithdrawn:
 		t.signed[e.Request]--
-		return fmt.Sprintf("%s takes back its signature of request %s: support %d of %d needed", e.By, e.Request, t.signed[e.Request], t.needed(e.Request))
+		return fmt.Sprintf("%s takes back its signature of request %s: support %d of %d needed", e.By, e.Request, t.signed[e.Request], t.needed[e.Request])
 	case *council.RequestDeclined:
 		return fmt.Sprintf("%s declines to sign request %s", e.By, e.Request)
 	case *council.RequestSubmitted:
