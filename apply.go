@@ -104,6 +104,9 @@ func (s *State) apply(e Event) {
 			m.Speeches = make([]*StatementMade, 0, 16) // most meetings hear every member
 		}
 		m.Speeches = append(m.Speeches, e)
+		if len(m.Speakers) > 0 {
+			m.Speakers = remove(m.Speakers, e.By)
+		}
 	case *PresidentialStatement:
 		s.Statements = append(s.Statements, e)
 		if e.Issued {
@@ -111,13 +114,33 @@ func (s *State) apply(e Event) {
 		}
 	case *MeetingClosed:
 		s.Meeting(e.Meeting).Status = StatusHeld
+	case *VoteOpened:
+		v := &OpenVoteState{ID: e.ID, Meeting: e.Meeting, On: e.On, Matter: e.Matter, Parties: slices.Clone(e.Parties), Opened: e.Date}
+		s.ids[e.ID] = v
+		s.Meeting(e.Meeting).OpenVote = v
+		s.open = append(s.open, v)
+	case *BallotCast:
+		v := s.OpenVoteByID(e.Vote)
+		v.Ballots = append(v.Ballots, CastBallot{Member: e.By, Ballot: e.Ballot})
+	case *SpeakerInscribed:
+		m := s.Meeting(e.Meeting)
+		m.Speakers = append(m.Speakers, e.By)
 	}
 }
 
 func (s *State) applyVote(e *VoteTaken) {
+	m := s.Meeting(e.Meeting)
+	if v := m.OpenVote; v != nil { // a vote taken closes the vote open in the meeting
+		m.OpenVote = nil
+		if i := slices.Index(s.open, v); i >= 0 {
+			s.open = slices.Delete(s.open, i, i+1)
+		}
+		if x, ok := s.ids[v.ID].(*OpenVoteState); ok && x == v {
+			delete(s.ids, v.ID) // the id is the vote taken's below, or free again
+		}
+	}
 	s.Votes = append(s.Votes, e)
 	s.ids[e.ID] = e
-	m := s.Meeting(e.Meeting)
 	m.Votes = append(m.Votes, e.ID)
 	if e.On == "agenda" {
 		if e.Adopted {

@@ -47,6 +47,9 @@ var eventTypes = map[string]func() Event{
 	"statement-made":         func() Event { return &StatementMade{} },
 	"presidential-statement": func() Event { return &PresidentialStatement{} },
 	"meeting-closed":         func() Event { return &MeetingClosed{} },
+	"vote-opened":            func() Event { return &VoteOpened{} },
+	"ballot-cast":            func() Event { return &BallotCast{} },
+	"speaker-inscribed":      func() Event { return &SpeakerInscribed{} },
 }
 
 // EncodeEvent writes an event as its type and canonical JSON: the same event always gives the same bytes.

@@ -86,8 +86,13 @@ func TestDecodeEventRoundTrip(t *testing.T) {
 			t.Fatalf("%s: re-encoded\n%s\nwas\n%s", d.Type, again.Data, d.Data)
 		}
 	}
-	if len(types) < 18 {
+	if len(types) < 21 {
 		t.Errorf("only %d event types exercised: %v", len(types), types)
+	}
+	for _, typ := range []string{"vote-opened", "ballot-cast", "speaker-inscribed"} {
+		if !types[typ] {
+			t.Errorf("no %s event exercised (examples/scenarios/live-vote.yaml has them)", typ)
+		}
 	}
 }
 
@@ -99,6 +104,14 @@ func FuzzDecodeEvent(f *testing.F) {
 	}
 	f.Add("vote-taken", []byte(`{"id":"v1","counts":{"yes":1},"yes":null,"vetoed_by":[]}`))
 	f.Add("council-created", []byte(`{"date":"2019-12-02","body":"unsc","members":{"permanent":["FRA"]},"members":null}`))
+	f.Add("vote-opened", []byte(`{"date":"2014-12-22","id":"v1","meeting":"m1","on":"d1","matter":"substantive","parties":["GBR","ARG"]}`))
+	f.Add("vote-opened", []byte(`{"date":"2014-12-22","id":"v1","meeting":"m1","on":"agenda","matter":"procedural","parties":null}`))
+	f.Add("vote-opened", []byte(`{"id":"v1","parties":[],"parties":["x"],"matter":"\u0070rocedural"}`))
+	f.Add("ballot-cast", []byte(`{"date":"2014-12-22","vote":"v1","by":"RUS","ballot":"no"}`))
+	f.Add("ballot-cast", []byte(`{"date":"2014-12-22","vote":"v1","by":"RUS","ballot":"no","extra":1}`))
+	f.Add("ballot-cast", []byte(`{"date":"2014-13-22","vote":"v1","by":"RUS","ballot":"no"}`))
+	f.Add("speaker-inscribed", []byte(`{"date":"2014-12-22","meeting":"m1","by":"USA"}`))
+	f.Add("speaker-inscribed", []byte(`{"date":"2014-12-22","meeting":"m1","by":null}`))
 	f.Fuzz(func(t *testing.T, typ string, data []byte) {
 		got, err := council.DecodeEvent(typ, data)
 		want, werr := slowDecode(typ, data)

@@ -192,6 +192,44 @@ type Close struct {
 	Meeting string `json:"meeting"`
 }
 
+// OpenVote: the President puts a question to the vote, which stays open while each member casts its own
+// ballot (Ballot) and until the President closes it (CloseVote). It names what Vote names but the ballots:
+// the same checks apply, and while it is open no other vote is taken and the meeting cannot close.
+type OpenVote struct {
+	At
+	Presiding
+	ID      string   `json:"id,omitempty"` // "" gives the first free vN, as Vote does
+	Meeting string   `json:"meeting"`
+	On      string   `json:"on"` // "agenda", or a draft or amendment id
+	Matter  string   `json:"matter,omitempty"`
+	Parties []string `json:"parties,omitempty"`
+}
+
+// Ballot: a member casts its own ballot in an open vote: "yes", "no" or "abstain". A ballot once cast
+// cannot be changed, and a party to the dispute casts none (Art. 27(3)).
+type Ballot struct {
+	At
+	Vote   string `json:"vote"` // the open vote's id
+	By     string `json:"by"`
+	Ballot string `json:"ballot"`
+}
+
+// CloseVote: the President closes an open vote and the result is declared: members that cast no ballot
+// are absent, parties do not participate. It produces the VoteTaken a Vote with those ballots would.
+type CloseVote struct {
+	At
+	Presiding
+	Vote string `json:"vote"` // the open vote's id
+}
+
+// AskToSpeak: a member asks the President for the floor at an open meeting, and is inscribed at the end
+// of the speakers list (Rule 27); its statement takes it off the list.
+type AskToSpeak struct {
+	At
+	Meeting string `json:"meeting"`
+	By      string `json:"by"`
+}
+
 // Kind names the step.
 func (Request) Kind() string     { return "request" }
 func (Sign) Kind() string        { return "sign" }
@@ -213,6 +251,10 @@ func (Vote) Kind() string        { return "vote" }
 func (Statement) Kind() string   { return "statement" }
 func (PRST) Kind() string        { return "prst" }
 func (Close) Kind() string       { return "close" }
+func (OpenVote) Kind() string    { return "open_vote" }
+func (Ballot) Kind() string      { return "ballot" }
+func (CloseVote) Kind() string   { return "close_vote" }
+func (AskToSpeak) Kind() string  { return "ask_to_speak" }
 
 // SetDay sets the day a command happens; a scenario gives undated steps the day of the step before.
 func (a *At) SetDay(d Date) { a.At = d }

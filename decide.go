@@ -70,6 +70,14 @@ func (s *State) Decide(c Command) (Event, error) {
 		e, err = d.prst(c)
 	case *Close:
 		e, err = d.close(c)
+	case *OpenVote:
+		e, err = d.openVote(c)
+	case *Ballot:
+		e, err = d.ballot(c)
+	case *CloseVote:
+		e, err = d.closeVote(c)
+	case *AskToSpeak:
+		e, err = d.askToSpeak(c)
 	default:
 		return nil, Errorf(EINVALID, "unknown command %T", c)
 	}
@@ -478,6 +486,9 @@ func (d *decision) amend(c *Amend) (Event, error) {
 	if x.Draft != "" {
 		return nil, Errorf(EUnknownDraft, "%s is an amendment; amend the draft %s instead", x.ID, x.Draft)
 	}
+	if v := d.s.openVoteOn(x.ID); v != nil {
+		return nil, Errorf(EVoteOpen, "vote %s on %s is open: no amendment is proposed once the voting has begun", v.ID, x.ID)
+	}
 	if err := d.members("by", c.By, EAlreadySponsor); err != nil {
 		return nil, err
 	}
@@ -492,6 +503,9 @@ func (d *decision) withdraw(c *Withdraw) (Event, error) {
 	x, err := d.pendingDraft(c.Draft)
 	if err != nil {
 		return nil, err
+	}
+	if v := d.s.openVoteOn(x.ID); v != nil {
+		return nil, Errorf(EVoteOpen, "vote %s on %s is open: a draft is withdrawn only before the voting begins (Rule 35)", v.ID, x.ID)
 	}
 	return &DraftWithdrawn{Dated: d.at(), Draft: x.ID}, nil
 }
@@ -516,7 +530,25 @@ func (d *decision) close(c *Close) (Event, error) {
 	if err != nil {
 		return nil, err
 	}
+	if v := m.OpenVote; v != nil {
+		return nil, Errorf(EVoteOpen, "vote %s is open in meeting %s: close the vote before the meeting", v.ID, m.ID)
+	}
 	return &MeetingClosed{Dated: d.at(), Meeting: m.ID}, nil
+}
+
+// askToSpeak puts a member at the end of an open meeting's speakers list.
+func (d *decision) askToSpeak(c *AskToSpeak) (Event, error) {
+	m, err := d.openMeeting(c.Meeting)
+	if err != nil {
+		return nil, err
+	}
+	if err := d.member("by", c.By); err != nil {
+		return nil, err
+	}
+	if i := slices.Index(m.Speakers, c.By); i >= 0 {
+		return nil, Errorf(EAlreadyInscribed, "%s is already on the speakers list of meeting %s (speaker %d)", c.By, m.ID, i+1)
+	}
+	return &SpeakerInscribed{Dated: d.at(), Meeting: m.ID, By: c.By}, nil
 }
 
 // documentSymbol is the next S/YEAR/N symbol of the year that no document has taken.

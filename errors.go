@@ -84,4 +84,8 @@ const (
 	EPartyMustAbstain = "party-must-abstain" // a party to a dispute voting (Art. 27(3))
 	ENoPresidency     = "no-presidency"      // the body's presidency is not known for that day
 	ENoData           = "no-data"            // the roster has no members for that day
+	EVoteOpen         = "vote-open"          // a vote is open in the meeting, or on the draft: it must be closed first
+	ENoOpenVote       = "no-open-vote"       // no vote with that id is open
+	EAlreadyVoted     = "already-voted"      // a member casts a second ballot in an open vote
+	EAlreadyInscribed = "already-inscribed"  // a member already on the speakers list asks to speak again
 )

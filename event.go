@@ -189,6 +189,32 @@ type PresidentialStatement struct {
 	Reason     string   `json:"reason"`
 }
 
+// VoteOpened: the President opened a vote; members cast their ballots until it is closed, when a
+// VoteTaken declares the result. Matter is the matter the vote is taken as, its default resolved.
+type VoteOpened struct {
+	Dated
+	ID      string   `json:"id"`
+	Meeting string   `json:"meeting"`
+	On      string   `json:"on"`
+	Matter  string   `json:"matter"`
+	Parties []string `json:"parties"`
+}
+
+// BallotCast: a member cast its ballot ("yes", "no" or "abstain") in an open vote.
+type BallotCast struct {
+	Dated
+	Vote   string `json:"vote"`
+	By     string `json:"by"`
+	Ballot string `json:"ballot"`
+}
+
+// SpeakerInscribed: a member asked to speak and was put at the end of the meeting's speakers list.
+type SpeakerInscribed struct {
+	Dated
+	Meeting string `json:"meeting"`
+	By      string `json:"by"`
+}
+
 // MeetingClosed: the meeting ended.
 type MeetingClosed struct {
 	Dated
@@ -216,6 +242,9 @@ func (VoteTaken) EventType() string             { return "vote-taken" }
 func (StatementMade) EventType() string         { return "statement-made" }
 func (PresidentialStatement) EventType() string { return "presidential-statement" }
 func (MeetingClosed) EventType() string         { return "meeting-closed" }
+func (VoteOpened) EventType() string            { return "vote-opened" }
+func (BallotCast) EventType() string            { return "ballot-cast" }
+func (SpeakerInscribed) EventType() string      { return "speaker-inscribed" }
 
 // Counts are a vote's heads by ballot.
 type Counts struct {

@@ -17,6 +17,8 @@ var (
 	fuzzOn      = []string{"agenda", "d1", "d2", "a1", "r1", ""}
 	fuzzMatters = []string{"", "", "procedural", "substantive", "statement", "budgetary"}
 	fuzzRest    = []string{"", "yes", "no", "abstain", "absent", "maybe"}
+	fuzzVoteIDs = []string{"v1", "v2", "d1", ""}
+	fuzzBallots = []string{"yes", "no", "abstain", "", "absent"}
 )
 
 // opSize is the bytes one command takes: its kind, how far the day moves, and eight arguments.
@@ -75,7 +77,7 @@ func fuzzCommands(data []byte) []council.Command {
 			pr.By = fuzzMembers[int(o[9]&0x3f)%len(fuzzMembers)]
 		}
 		var c council.Command
-		switch o[0] % 20 {
+		switch o[0] % 24 {
 		case 0:
 			c = &council.Request{At: at, ID: o.id(2), By: o.member(3), Subject: "subject " + o.text(4), MeetingOn: later(5)}
 		case 1:
@@ -136,6 +138,15 @@ func fuzzCommands(data []byte) []council.Command {
 			c = &council.PRST{At: at, Presiding: pr, Meeting: o.id(2), Text: o.text(6), Objections: objections}
 		case 19:
 			c = &council.Close{At: at, Presiding: pr, Meeting: o.id(2)}
+		case 20:
+			v := fuzzVote(at, o)
+			c = &council.OpenVote{At: at, Presiding: pr, ID: v.ID, Meeting: v.Meeting, On: v.On, Matter: v.Matter, Parties: v.Parties}
+		case 21:
+			c = &council.Ballot{At: at, Vote: fuzzVoteIDs[int(o[2])%len(fuzzVoteIDs)], By: o.member(3), Ballot: fuzzBallots[int(o[4])%len(fuzzBallots)]}
+		case 22:
+			c = &council.CloseVote{At: at, Presiding: pr, Vote: fuzzVoteIDs[int(o[2])%len(fuzzVoteIDs)]}
+		case 23:
+			c = &council.AskToSpeak{At: at, Meeting: o.id(2), By: o.member(3)}
 		}
 		cmds = append(cmds, c)
 	}
@@ -239,7 +250,29 @@ func fuzzSeeds() [][]byte {
 		op(16, 0x40|30, idM1, 2, 1),                 // vote on d2 in January 2020
 		op(12, 0, idD1, 0x04, 0x00, 1, idM1, 1),     // draft d1 by CIV, who left: refused
 	)
-	return [][]byte{nil, story, postponed, newYear, cat(story, postponed), {0xff, 0xff, 0xff}}
+	live := cat(
+		op(6, 0, idM1, 0, 1),                    // schedule m1 for today
+		op(9, 0, idM1),                          // open
+		op(11, 0, idM1),                         // adopt the agenda
+		op(12, 0, idD1, 0x00, 0x60, 1, idM1, 1), // draft d1 by GBR, USA
+		op(23, 0, idM1, mUSA),                   // USA asks to speak
+		op(23, 0, idM1, mUSA),                   // again: refused
+		op(20, 0, idM1, 1),                      // open vote v1 on d1
+		op(16, 0, idM1, 1, 1),                   // vote on d1 while v1 is open: refused
+		op(19, 0, idM1),                         // close the meeting while v1 is open: refused
+		op(15, 0, idD1),                         // withdraw d1 while it is voted on: refused
+		op(21, 0, 0, mRUS, 1),                   // RUS votes no
+		op(21, 0, 0, mRUS, 0),                   // RUS again: refused
+		op(21, 0, 0, mUSA, 4),                   // USA votes "absent": refused
+		op(21, 0, 0, 15, 0),                     // JPN, not a member in 2019: refused
+		op(21, 0, 1, mUSA, 0),                   // a ballot in v2, not open: refused
+		op(21, 0, 0, mUSA, 0),                   // USA votes yes
+		op(22, 0, 0),                            // close v1: one in favour, not adopted
+		op(22, 0, 0),                            // close v1 again: refused
+		op(17, 0, idM1, mUSA, 1),                // USA speaks, leaving the list
+		op(19, 0, idM1),                         // close
+	)
+	return [][]byte{nil, story, postponed, newYear, live, cat(story, postponed), {0xff, 0xff, 0xff}}
 }
 
 // TestFuzzSeeds checks that the seeds tell the stories their comments say, so the fuzzer starts from
@@ -260,6 +293,10 @@ func TestFuzzSeeds(t *testing.T) {
 			council.ERequestClosed}},
 		{"new year", seeds[3], []string{"request-drafted", council.ENotPresident, "meeting-scheduled", "meeting-opened",
 			"agenda-adopted", "draft-circulated", "vote-taken", council.ENotSitting}},
+		{"live", seeds[4], []string{"meeting-scheduled", "meeting-opened", "agenda-adopted", "draft-circulated",
+			"speaker-inscribed", council.EAlreadyInscribed, "vote-opened", council.EVoteOpen, council.EVoteOpen, council.EVoteOpen,
+			"ballot-cast", council.EAlreadyVoted, council.EINVALID, council.ENotSitting, council.ENoOpenVote, "ballot-cast",
+			"vote-taken", council.ENoOpenVote, "statement-made", "meeting-closed"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

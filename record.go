@@ -59,6 +59,20 @@ type MeetingRecord struct {
 	Changes       []MeetingChange `json:"changes"`
 	Speeches      []SpeechRecord  `json:"speeches"`
 	Votes         []string        `json:"votes"`
+	// Speakers is the speakers list: members that asked to speak and have not spoken yet, in order.
+	Speakers []string `json:"speakers,omitempty"`
+	// OpenVote is the vote open in the meeting, when one is.
+	OpenVote *OpenVoteRecord `json:"open_vote,omitempty"`
+}
+
+// OpenVoteRecord is a vote opened and not yet closed, with the ballots cast so far in the order cast.
+type OpenVoteRecord struct {
+	ID      string       `json:"id"`
+	On      string       `json:"on"`
+	Matter  string       `json:"matter"`
+	Date    Date         `json:"date"`              // the day it was opened
+	Parties []string     `json:"parties,omitempty"` // parties to the dispute, who cast no ballot
+	Ballots []CastBallot `json:"ballots"`
 }
 
 // SpeechRecord is a statement made by a member at a meeting.
@@ -139,6 +153,16 @@ func (s *State) Record(title string) *Record {
 		}
 		for _, st := range m.Speeches {
 			mr.Speeches = append(mr.Speeches, SpeechRecord{Date: st.Date, By: st.By, Text: st.Text})
+		}
+		if len(m.Speakers) > 0 {
+			mr.Speakers = slices.Clone(m.Speakers)
+		}
+		if v := m.OpenVote; v != nil {
+			mr.OpenVote = &OpenVoteRecord{ID: v.ID, On: v.On, Matter: v.Matter, Date: v.Opened,
+				Ballots: append([]CastBallot{}, v.Ballots...)}
+			if len(v.Parties) > 0 {
+				mr.OpenVote.Parties = slices.Clone(v.Parties)
+			}
 		}
 		rec.Meetings = append(rec.Meetings, mr)
 	}

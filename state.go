@@ -93,6 +93,39 @@ type MeetingState struct {
 	Changes       []MeetingChange
 	Speeches      []*StatementMade
 	Votes         []string
+	// Speakers is the speakers list: the members that asked to speak and have not yet spoken, in the
+	// order they asked (Rule 27).
+	Speakers []string
+	// OpenVote is the vote open in the meeting, nil when none is.
+	OpenVote *OpenVoteState
+}
+
+// OpenVoteState is a vote the President has opened and not yet closed: the question put and the ballots
+// cast so far.
+type OpenVoteState struct {
+	ID      string
+	Meeting string
+	On      string // "agenda", or a draft or amendment id
+	Matter  string
+	Parties []string
+	Opened  Date // the day it was opened: the result counts the members sitting that day
+	Ballots []CastBallot
+}
+
+// CastBallot is one member's ballot in an open vote: "yes", "no" or "abstain".
+type CastBallot struct {
+	Member string `json:"member"`
+	Ballot string `json:"ballot"`
+}
+
+// cast returns the ballot a member has cast in the vote, or "".
+func (v *OpenVoteState) cast(member string) string {
+	for _, b := range v.Ballots {
+		if b.Member == member {
+			return b.Ballot
+		}
+	}
+	return ""
 }
 
 // DraftState is a draft resolution or an amendment as it stands.
@@ -127,6 +160,8 @@ type State struct {
 	DraftOrder   []string
 	Votes        []*VoteTaken
 	Statements   []*PresidentialStatement
+
+	open []*OpenVoteState // the votes open now, in every meeting: few at a time
 
 	nextMeeting    int
 	nextResolution int
@@ -189,6 +224,20 @@ func (s *State) DraftByID(id string) *DraftState { x, _ := s.ids[id].(*DraftStat
 // VoteByID returns a vote by id, or nil.
 func (s *State) VoteByID(id string) *VoteTaken { x, _ := s.ids[id].(*VoteTaken); return x }
 
+// OpenVoteByID returns the vote open with that id, or nil if none is (a vote once closed is a VoteTaken:
+// see VoteByID).
+func (s *State) OpenVoteByID(id string) *OpenVoteState { x, _ := s.ids[id].(*OpenVoteState); return x }
+
+// openVoteOn returns the vote open on a draft or amendment, or nil.
+func (s *State) openVoteOn(id string) *OpenVoteState {
+	for _, v := range s.open {
+		if v.On == id {
+			return v
+		}
+	}
+	return nil
+}
+
 // EraOn returns the rules in force on a day, or nil before the body existed.
 func (s *State) EraOn(d Date) *rules.Era {
 	var e *rules.Era
@@ -203,4 +252,20 @@ func (s *State) EraOn(d Date) *rules.Era {
 // SittingOn returns who sits and presides on a day.
 func (s *State) SittingOn(d Date) (*Sitting, error) {
 	return s.cfg.Seating.Sitting(d)
+}
+
+// PresidentOn returns the member presiding on a day, "" if the body has no presidency; a zero day means
+// the state's last day (Today). It is who may take the President's steps that day.
+func (s *State) PresidentOn(d Date) (string, error) {
+	if d == 0 {
+		d = s.Today
+	}
+	if d == 0 {
+		return "", Errorf(EINVALID, "no day given, and the body has done nothing yet")
+	}
+	sit, err := s.SittingOn(d)
+	if err != nil {
+		return "", err
+	}
+	return sit.President, nil
 }

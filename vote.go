@@ -8,94 +8,245 @@ import (
 	"github.com/opencouncil/council/rules"
 )
 
-// vote counts a vote under the rules of the day: procedural or substantive (or the body's other
-// matters), parties to a dispute not participating, members listed nowhere absent.
-func (d *decision) vote(c *Vote) (Event, error) {
-	m, err := d.openMeeting(c.Meeting)
+// question is what a vote decides, as checked before any ballot: the meeting, the vote's id, what is voted
+// on and as which matter.
+type question struct {
+	id      string
+	meeting *MeetingState
+	on      string
+	kind    string // "agenda", "draft" or "amendment": what On names
+	matter  string
+}
+
+// pose runs every check of a vote that does not depend on its ballots, for Vote and OpenVote alike: the
+// meeting is open with no vote open in it, the id is fresh (or the first free vN), what is voted on may be
+// voted on now, the matter is one the body decides that day, and parties, if any, sit and belong to a
+// substantive matter.
+func (d *decision) pose(id, meeting, on, matter string, parties []string) (question, error) {
+	m, err := d.openMeeting(meeting)
 	if err != nil {
-		return nil, err
+		return question{}, err
+	}
+	if v := m.OpenVote; v != nil {
+		return question{}, Errorf(EVoteOpen, "vote %s is open in meeting %s: it must be closed before another vote is taken", v.ID, m.ID)
 	}
 	s := d.s
-	id := c.ID
 	if id == "" {
-		// the first free vN: a draft or meeting may already be called v1
+		// the first free vN: a draft, a meeting or an open vote may already be called v1
 		for n := len(s.Votes) + 1; id == "" || s.used(id); n++ {
 			id = "v" + strconv.Itoa(n)
 		}
 	} else if err := d.freshID("id", id); err != nil {
-		return nil, err
+		return question{}, err
 	}
 	kind := "agenda"
-	var x *DraftState
-	switch c.On {
+	switch on {
 	case "":
-		return nil, Errorf(EINVALID, "on is missing: vote on the agenda or on a draft or amendment")
+		return question{}, Errorf(EINVALID, "on is missing: vote on the agenda or on a draft or amendment")
 	case "agenda":
 		if m.AgendaAdopted {
-			return nil, Errorf(EAgendaAdopted, "the agenda of meeting %s is already adopted", m.ID)
+			return question{}, Errorf(EAgendaAdopted, "the agenda of meeting %s is already adopted", m.ID)
 		}
 		if len(m.Objections) == 0 {
-			return nil, Errorf(ENoObjection, "no member objected to the agenda of meeting %s: it is adopted without a vote (Rule 9)", m.ID)
+			return question{}, Errorf(ENoObjection, "no member objected to the agenda of meeting %s: it is adopted without a vote (Rule 9)", m.ID)
 		}
 	default:
-		if x, err = d.pendingDraft(c.On); err != nil {
-			return nil, err
+		x, err := d.pendingDraft(on)
+		if err != nil {
+			return question{}, err
+		}
+		if v := s.openVoteOn(x.ID); v != nil {
+			return question{}, Errorf(EVoteOpen, "vote %s on %s is open in meeting %s", v.ID, x.ID, v.Meeting)
 		}
 		if !m.AgendaAdopted {
-			return nil, Errorf(EAgendaPending, "meeting %s has not adopted its agenda; nothing else can be voted on", m.ID)
+			return question{}, Errorf(EAgendaPending, "meeting %s has not adopted its agenda; nothing else can be voted on", m.ID)
 		}
 		kind = "draft"
 		if x.Draft != "" {
 			kind = "amendment"
 			if parent := s.DraftByID(x.Draft); parent.Status != StatusPending {
-				return nil, Errorf(EDraftClosed, "%s amends %s, which is already %s", x.ID, parent.ID, parent.Status)
+				return question{}, Errorf(EDraftClosed, "%s amends %s, which is already %s", x.ID, parent.ID, parent.Status)
 			}
 		} else {
 			for _, a := range x.Amendments {
 				if s.DraftByID(a).Status == StatusPending {
-					return nil, Errorf(EAmendmentsFirst, "amendment %s to %s has not been voted on: amendments are voted on before the draft (Rule 36)", a, x.ID)
+					return question{}, Errorf(EAmendmentsFirst, "amendment %s to %s has not been voted on: amendments are voted on before the draft (Rule 36)", a, x.ID)
 				}
 			}
 		}
 	}
 	era := s.EraOn(d.day)
-	matter := c.Matter
 	if matter == "" {
 		matter = s.cfg.Body.DefaultMatter(kind)
 	}
 	if era.Decision(matter) == nil {
-		return nil, Errorf(EUnknownMatter, "matter %q is not a kind of decision of the %s (on %s)", matter, s.cfg.Body.ID, d.day)
+		return question{}, Errorf(EUnknownMatter, "matter %q is not a kind of decision of the %s (on %s)", matter, s.cfg.Body.ID, d.day)
 	}
-	if len(c.Parties) > 0 && matter == s.cfg.Body.DefaultMatter("agenda") {
-		return nil, Errorf(EPartyMustAbstain, "parties to a dispute abstain only in substantive decisions (Charter Art. 27(3)); this vote is %s", matter)
+	if len(parties) > 0 {
+		if matter == s.cfg.Body.DefaultMatter("agenda") {
+			return question{}, Errorf(EPartyMustAbstain, "parties to a dispute abstain only in substantive decisions (Charter Art. 27(3)); this vote is %s", matter)
+		}
+		if err := d.members("parties", parties, EListedTwice); err != nil {
+			return question{}, err
+		}
 	}
-	var room [16]rules.Cast // a vote of up to 16 members is counted without allocating
-	casts, err := d.ballots(c, d.castsIn(room[:]))
+	return question{id: id, meeting: m, on: on, kind: kind, matter: matter}, nil
+}
+
+// vote counts a vote under the rules of the day: procedural or substantive (or the body's other
+// matters), parties to a dispute not participating, members listed nowhere absent.
+func (d *decision) vote(c *Vote) (Event, error) {
+	q, err := d.pose(c.ID, c.Meeting, c.On, c.Matter, c.Parties)
 	if err != nil {
 		return nil, err
 	}
-	res, err := era.Evaluate(matter, casts)
+	var room [16]rules.Cast // a vote of up to 16 members is counted without allocating
+	casts, err := d.ballots(c, d.castsIn(d.sit, room[:]))
+	if err != nil {
+		return nil, err
+	}
+	return d.count(q, d.s.EraOn(d.day), casts)
+}
+
+// count evaluates the ballots of a vote under an era's rules and returns the vote taken, numbering an
+// adopted resolution in the year of the decision's day.
+func (d *decision) count(q question, era *rules.Era, casts []rules.Cast) (Event, error) {
+	res, err := era.Evaluate(q.matter, casts)
 	if err != nil {
 		return nil, Errorf(EINVALID, "%v", err)
 	}
+	s := d.s
 	e := &VoteTaken{
-		Dated: d.at(), ID: id, Meeting: m.ID, On: c.On, Matter: matter,
+		Dated: d.at(), ID: q.id, Meeting: q.meeting.ID, On: q.on, Matter: q.matter,
 		Counts: Counts(res.Counts), Needed: res.Needed, Adopted: res.Adopted,
 		VetoedBy: nonNil(res.VetoedBy), Decisive: nonNil(res.Decisive), Reason: res.Reason,
 	}
 	e.Yes, e.No, e.Abstain, e.Absent, e.NotParticipating = split(casts, &e.lists)
-	if res.Adopted && kind == "draft" {
+	if res.Adopted && q.kind == "draft" {
 		e.Symbol = s.cfg.Prefix + "/RES/" + strconv.Itoa(s.nextResolution) + " (" + strconv.Itoa(d.day.Year()) + ")"
 	}
 	return e, nil
 }
 
-// castsIn returns room for one ballot per sitting member, in room when it is large enough.
-func (d *decision) castsIn(room []rules.Cast) []rules.Cast {
-	if n := len(d.sit.Members); n <= len(room) {
+// openVote opens a vote after the checks of a vote that need no ballot.
+func (d *decision) openVote(c *OpenVote) (Event, error) {
+	if _, err := d.presiding(c.Presiding); err != nil {
+		return nil, err
+	}
+	q, err := d.pose(c.ID, c.Meeting, c.On, c.Matter, c.Parties)
+	if err != nil {
+		return nil, err
+	}
+	return &VoteOpened{Dated: d.at(), ID: q.id, Meeting: q.meeting.ID, On: q.on, Matter: q.matter, Parties: cloneNonNil(c.Parties)}, nil
+}
+
+// openVoteByID returns the vote open with that id, or refuses: none by that id, or closed.
+func (d *decision) openVoteByID(id string) (*OpenVoteState, error) {
+	if err := required("vote", id); err != nil {
+		return nil, err
+	}
+	if v := d.s.OpenVoteByID(id); v != nil {
+		return v, nil
+	}
+	if d.s.VoteByID(id) != nil {
+		return nil, Errorf(ENoOpenVote, "vote %s is already closed", id)
+	}
+	return nil, Errorf(ENoOpenVote, "there is no open vote %s", id)
+}
+
+// voteSitting is who sits in an open vote: the members sitting on the day it was opened.
+func (d *decision) voteSitting(v *OpenVoteState) (*Sitting, error) {
+	if v.Opened == d.day {
+		return d.sit, nil
+	}
+	return d.s.SittingOn(v.Opened)
+}
+
+// ballot checks a member's own ballot in an open vote: one ballot each, none by a party.
+func (d *decision) ballot(c *Ballot) (Event, error) {
+	v, err := d.openVoteByID(c.Vote)
+	if err != nil {
+		return nil, err
+	}
+	if err := d.member("by", c.By); err != nil {
+		return nil, err
+	}
+	sit, err := d.voteSitting(v)
+	if err != nil {
+		return nil, err
+	}
+	if sit.Index(c.By) < 0 {
+		return nil, Errorf(ENotSitting, "by: %s did not sit on the %s on %s, when vote %s was opened", c.By, d.s.cfg.Body.ID, v.Opened, v.ID)
+	}
+	if slices.Contains(v.Parties, c.By) {
+		return nil, Errorf(EPartyMustAbstain, "%s is a party to the dispute and does not vote in vote %s (Charter Art. 27(3))", c.By, v.ID)
+	}
+	if b := v.cast(c.By); b != "" {
+		return nil, Errorf(EAlreadyVoted, "%s has already voted %s in vote %s; a ballot cannot be changed", c.By, b, v.ID)
+	}
+	if _, ok := ballotOf(c.Ballot); !ok {
+		if c.Ballot == "" {
+			return nil, Errorf(EINVALID, "ballot is missing: yes, no or abstain")
+		}
+		return nil, Errorf(EINVALID, "ballot: %q is not a ballot (yes, no or abstain)", c.Ballot)
+	}
+	return &BallotCast{Dated: d.at(), Vote: v.ID, By: c.By, Ballot: c.Ballot}, nil
+}
+
+// ballotOf reads a ballot a member casts: yes, no or abstain.
+func ballotOf(b string) (rules.Ballot, bool) {
+	switch b {
+	case "yes":
+		return rules.Yes, true
+	case "no":
+		return rules.No, true
+	case "abstain":
+		return rules.Abstain, true
+	}
+	return rules.Absent, false
+}
+
+// closeVote counts an open vote as Vote counts its lists: the ballots cast, members that cast none
+// absent, parties not participating, among the members and under the rules of the day it was opened.
+func (d *decision) closeVote(c *CloseVote) (Event, error) {
+	if _, err := d.presiding(c.Presiding); err != nil {
+		return nil, err
+	}
+	v, err := d.openVoteByID(c.Vote)
+	if err != nil {
+		return nil, err
+	}
+	s := d.s
+	m := s.Meeting(v.Meeting)
+	sit, err := d.voteSitting(v)
+	if err != nil {
+		return nil, err
+	}
+	var room [16]rules.Cast
+	casts := d.castsIn(sit, room[:])
+	copy(casts, sit.absent)
+	for _, p := range v.Parties {
+		casts[sit.Index(p)].Ballot = rules.NotParticipating
+	}
+	for _, b := range v.Ballots {
+		casts[sit.Index(b.Member)].Ballot, _ = ballotOf(b.Ballot)
+	}
+	kind := "agenda"
+	if v.On != "agenda" {
+		kind = "draft"
+		if s.DraftByID(v.On).Draft != "" {
+			kind = "amendment"
+		}
+	}
+	return d.count(question{id: v.ID, meeting: m, on: v.On, kind: kind, matter: v.Matter}, s.EraOn(v.Opened), casts)
+}
+
+// castsIn returns room for one ballot per member of a sitting, in room when it is large enough.
+func (d *decision) castsIn(sit *Sitting, room []rules.Cast) []rules.Cast {
+	if n := len(sit.Members); n <= len(room) {
 		return room[:n]
 	}
-	return make([]rules.Cast, len(d.sit.Members))
+	return make([]rules.Cast, len(sit.Members))
 }
 
 // ballots gives every sitting member its ballot from the vote's lists, in casts.
@@ -225,7 +376,7 @@ func (d *decision) prst(c *PRST) (Event, error) {
 	}
 	s := d.s
 	var room [16]rules.Cast
-	casts := d.castsIn(room[:])
+	casts := d.castsIn(d.sit, room[:])
 	copy(casts, d.sit.absent)
 	for i := range casts {
 		casts[i].Ballot = rules.Yes

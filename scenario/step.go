@@ -10,7 +10,7 @@ import (
 // Kinds lists the step kinds a scenario may use, in the order of the contract's table.
 var Kinds = []string{"request", "sign", "unsign", "decline", "submit", "abandon", "schedule", "postpone",
 	"cancel", "open", "object", "adopt_agenda", "draft", "cosponsor", "amend", "withdraw", "vote",
-	"statement", "prst", "close"}
+	"statement", "prst", "close", "open_vote", "ballot", "close_vote", "ask_to_speak"}
 
 // step reads one step: a mapping with one key, the step's kind, whose value holds its fields.
 func (p *parser) step(n int, node *yaml.Node) (Step, error) {
@@ -154,6 +154,38 @@ func (p *parser) command(kind string, f *fields) (council.Command, error) {
 		return c, err[0]
 	case "vote":
 		return p.vote(f)
+	case "open_vote":
+		c := &council.OpenVote{}
+		c.By, err[0] = f.member("by", false)
+		if err[0] != nil {
+			return nil, err[0]
+		}
+		c.ID, c.Meeting, c.On, c.Matter, c.Parties, err[1] = p.question(f)
+		return c, err[1]
+	case "ballot":
+		c := &council.Ballot{}
+		c.Vote, err[0] = f.str("vote", true)
+		c.By, err[1] = f.member("by", true)
+		c.Ballot, err[2] = f.str("ballot", true)
+		if e := first(err[:]...); e != nil {
+			return nil, e
+		}
+		switch c.Ballot {
+		case "yes", "no", "abstain":
+		default:
+			return nil, p.errf(f.keys["ballot"], f.name("ballot"), "%q is not a ballot (yes, no or abstain)", c.Ballot)
+		}
+		return c, nil
+	case "close_vote":
+		c := &council.CloseVote{}
+		c.By, err[0] = f.member("by", false)
+		c.Vote, err[1] = f.str("vote", true)
+		return c, first(err[:]...)
+	case "ask_to_speak":
+		c := &council.AskToSpeak{}
+		c.Meeting, err[0] = f.str("meeting", true)
+		c.By, err[1] = f.member("by", true)
+		return c, first(err[:]...)
 	case "statement":
 		c := &council.Statement{}
 		c.Meeting, err[0] = f.str("meeting", true)
@@ -171,28 +203,37 @@ func (p *parser) command(kind string, f *fields) (council.Command, error) {
 	return nil, fmt.Errorf("unknown step %q (steps are %v)", kind, Kinds)
 }
 
-// vote reads a vote; one of yes, no, abstain or absent may be "rest": every member listed nowhere else.
-func (p *parser) vote(f *fields) (council.Command, error) {
-	c := &council.Vote{}
+// question reads what a vote or an open vote puts to the vote: id?, meeting, on, matter? and parties?.
+func (p *parser) question(f *fields) (id, meeting, on, matter string, parties []string, _ error) {
 	var err [5]error
-	c.ID, err[0] = f.str("id", false)
-	c.Meeting, err[1] = f.str("meeting", true)
-	c.On, err[2] = f.str("on", true)
-	c.Matter, err[3] = f.str("matter", false)
-	c.Parties, err[4] = f.members("parties", false)
+	id, err[0] = f.str("id", false)
+	meeting, err[1] = f.str("meeting", true)
+	on, err[2] = f.str("on", true)
+	matter, err[3] = f.str("matter", false)
+	parties, err[4] = f.members("parties", false)
 	if e := first(err[:]...); e != nil {
-		return nil, e
+		return "", "", "", "", nil, e
 	}
-	if c.Matter != "" {
+	if matter != "" {
 		ok := false
 		for _, e := range p.body.Eras {
-			if e.Decisions[c.Matter] != nil {
+			if e.Decisions[matter] != nil {
 				ok = true
 			}
 		}
 		if !ok {
-			return nil, p.errf(f.keys["matter"], f.name("matter"), "%q is not a kind of decision of the %s", c.Matter, p.body.ID)
+			return "", "", "", "", nil, p.errf(f.keys["matter"], f.name("matter"), "%q is not a kind of decision of the %s", matter, p.body.ID)
 		}
+	}
+	return id, meeting, on, matter, parties, nil
+}
+
+// vote reads a vote; one of yes, no, abstain or absent may be "rest": every member listed nowhere else.
+func (p *parser) vote(f *fields) (council.Command, error) {
+	c := &council.Vote{}
+	var err error
+	if c.ID, c.Meeting, c.On, c.Matter, c.Parties, err = p.question(f); err != nil {
+		return nil, err
 	}
 	lists := []struct {
 		name string

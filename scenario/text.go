@@ -3,6 +3,7 @@ package scenario
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -12,7 +13,8 @@ import (
 // WriteText writes a replay as a record for people: each step as it happened, with the tally and every
 // member's ballot for each vote, then where each request, meeting and draft stands and why.
 func WriteText(w io.Writer, sc *Scenario, r *Replay) error {
-	t := &textWriter{w: w, rec: r.Record, signed: map[string]int{}, amends: map[string]bool{}, needed: map[string]int{}}
+	t := &textWriter{w: w, rec: r.Record, state: r.State, signed: map[string]int{}, amends: map[string]bool{}, needed: map[string]int{},
+		speakers: map[string][]string{}}
 	for _, req := range r.Record.Requests {
 		t.needed[req.ID] = req.Needed
 	}
@@ -78,10 +80,13 @@ func WriteText(w io.Writer, sc *Scenario, r *Replay) error {
 type textWriter struct {
 	w      io.Writer
 	rec    *council.Record
+	state  *council.State
 	signed map[string]int
 	amends map[string]bool
 	needed map[string]int // the support each request needs
-	err    error
+	// speakers is each meeting's speakers list as the steps go
+	speakers map[string][]string
+	err      error
 }
 
 func (t *textWriter) printf(format string, args ...any) {
@@ -166,19 +171,30 @@ func (t *textWriter) narrate(e council.Event) string {
 		case !e.Adopted:
 			res = "NOT ADOPTED"
 		}
-		on := e.On
-		switch {
-		case t.amends[on]:
-			on = "amendment " + on
-		case on != "agenda":
-			on = "draft " + on
-		}
-		s := fmt.Sprintf("vote %s on the %s (%s): %s, %d-%d-%d", e.ID, on, e.Matter, res, e.Counts.Yes, e.Counts.No, e.Counts.Abstain)
+		s := fmt.Sprintf("vote %s on the %s (%s): %s, %d-%d-%d", e.ID, t.on(e.On), e.Matter, res, e.Counts.Yes, e.Counts.No, e.Counts.Abstain)
 		if e.Symbol != "" {
 			s += " as " + e.Symbol
 		}
 		return s
+	case *council.VoteOpened:
+		s := fmt.Sprintf("vote %s on the %s (%s) opens at %s", e.ID, t.on(e.On), e.Matter, e.Meeting)
+		if len(e.Parties) > 0 {
+			s += "; not participating: " + list(e.Parties)
+		}
+		return s
+	case *council.BallotCast:
+		how := map[string]string{"yes": "votes in favour", "no": "votes against", "abstain": "abstains"}[e.Ballot]
+		if how == "" {
+			how = "votes " + e.Ballot
+		}
+		return fmt.Sprintf("%s %s in vote %s", e.By, how, e.Vote)
+	case *council.SpeakerInscribed:
+		t.speakers[e.Meeting] = append(t.speakers[e.Meeting], e.By)
+		return fmt.Sprintf("%s asks to speak at %s: speaker %d on the list", e.By, e.Meeting, len(t.speakers[e.Meeting]))
 	case *council.StatementMade:
+		if l := t.speakers[e.Meeting]; slices.Contains(l, e.By) {
+			t.speakers[e.Meeting] = slices.DeleteFunc(slices.Clone(l), func(x string) bool { return x == e.By })
+		}
 		if e.Text != "" {
 			return fmt.Sprintf("%s speaks at %s: %q", e.By, e.Meeting, e.Text)
 		}
@@ -192,6 +208,27 @@ func (t *textWriter) narrate(e council.Event) string {
 		return fmt.Sprintf("meeting %s closes", e.Meeting)
 	}
 	return e.EventType()
+}
+
+// voters is how many members may cast a ballot in an open vote: those sitting the day it opened, but
+// the parties.
+func (t *textWriter) voters(v *council.OpenVoteRecord) int {
+	sit, err := t.state.SittingOn(v.Date)
+	if err != nil {
+		return 0
+	}
+	return len(sit.Members) - len(v.Parties)
+}
+
+// on names what a vote is on: the agenda, a draft or an amendment.
+func (t *textWriter) on(on string) string {
+	switch {
+	case t.amends[on]:
+		return "amendment " + on
+	case on != "agenda":
+		return "draft " + on
+	}
+	return on
 }
 
 func plural(one bool) string {
@@ -282,6 +319,12 @@ func (t *textWriter) summary() {
 				t.printf(", from %s without date", c.From)
 			}
 			t.printf(": %s\n", c.Reason)
+		}
+		if v := m.OpenVote; v != nil {
+			t.printf("    vote %s on the %s, opened %s, is still open: %d of %d ballots cast\n", v.ID, t.on(v.On), v.Date, len(v.Ballots), t.voters(v))
+		}
+		if len(m.Speakers) > 0 {
+			t.printf("    %-18s %s\n", "to speak ("+strconv.Itoa(len(m.Speakers))+"):", list(m.Speakers))
 		}
 	}
 	if len(rec.Drafts) > 0 {
