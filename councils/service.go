@@ -3,6 +3,7 @@ package councils
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 
 	"github.com/opencouncil/council"
 	"github.com/opencouncil/council/roster"
@@ -19,29 +20,58 @@ const (
 // another writer got there first, it reads what they wrote and decides again. A command that carries a
 // key is carried out once: a retry returns the original event. A Service is safe for concurrent use;
 // several Services (in several processes) may share one store.
+//
+// Commands sent to one council at the same time are combined: while one append of the council is on
+// its way to the store, the commands that arrive wait in the council's queue, and the next round
+// decides them all, in order, and stores their events in one append (see combine.go). A council thus
+// commits as many commands per store round trip as are waiting, not one.
 type Service struct {
-	store  council.EventStore
-	roster *roster.Roster
+	store    council.EventStore
+	roster   *roster.Roster
+	onEvents func(stream string, evs []council.StoredEvent)
 
 	mu   sync.Mutex
 	live map[string]*live
 }
 
-// live is one council's state as this service last read it.
+// live is one council's state as this service last read it, and the commands waiting for it.
 type live struct {
-	mu      sync.Mutex
+	mu      sync.Mutex // held to read or change what follows, and across a round's append
 	def     *council.CouncilCreated
 	state   *council.State
 	version int64
 	keys    map[string]int64 // idempotency key to the version of the event it produced
+	fed     int64            // the last version handed to OnEvents: kept when the state is dropped
+	gone    bool             // the council failed to load and left Service.live: look it up again
+
+	loaded atomic.Bool // the state was loaded once: callers may queue without taking mu
+
+	qmu     sync.Mutex // guards queue and leading
+	queue   []*request // commands waiting for the next round, in arrival order
+	leading bool       // the council's leader goroutine runs (combine.go)
 }
 
 // NewService returns a service over a store; r is the Security Council roster (nil: the embedded one).
 func NewService(store council.EventStore, r *roster.Roster) *Service {
+	if r == nil {
+		r = roster.Default()
+	}
 	return &Service{store: store, roster: r, live: map[string]*live{}}
 }
 
-// Create starts a council: its definition becomes the first event of its stream.
+// OnEvents sets fn to be told of every event the service's live state absorbs: those it appends and
+// those other processes appended, read when it catches up. It exists to feed live updates (package
+// feed's Hub.Publish). fn gets each council's events in version order, each version once per Service
+// (a council read again from the store, after a failed append, is not fed again), the council's
+// definition (version 1) included. It is called while the council's lock is held, so it must be fast
+// and must not call the Service; it may keep the events but must not change them. Set it once, before
+// the service is used.
+func (s *Service) OnEvents(fn func(stream string, evs []council.StoredEvent)) {
+	s.onEvents = fn
+}
+
+// Create starts a council: its definition becomes the first event of its stream, and the council is
+// loaded, so its definition is fed to OnEvents at once.
 func (s *Service) Create(ctx context.Context, stream string, def *council.CouncilCreated) error {
 	if stream == "" {
 		return council.Errorf(council.EINVALID, "a council needs a name")
@@ -53,56 +83,39 @@ func (s *Service) Create(ctx context.Context, stream string, def *council.Counci
 	if err != nil {
 		return err
 	}
-	_, err = s.store.Append(ctx, council.Append{Stream: stream, Expected: 0, Events: []council.EventData{data}})
+	res, err := s.store.Append(ctx, council.Append{Stream: stream, Expected: 0, Events: []council.EventData{data}})
 	if council.ErrorCode(err) == council.EConflict {
 		return council.Errorf(EExists, "a council named %s already exists", stream)
 	}
-	return err
+	if err != nil || len(res.Events) != 1 {
+		return err
+	}
+	l := s.entry(stream)
+	defer l.mu.Unlock()
+	if l.state == nil && l.version == 0 && l.fed == 0 {
+		// the state as a load would make it, from the stored event (a copy the caller cannot change)
+		e, err := council.DecodeEvent(res.Events[0].Type, res.Events[0].Data)
+		if err == nil && s.apply(stream, l, res.Events[0], e) == nil {
+			s.feed(stream, l, res.Events)
+			l.loaded.Store(true)
+		}
+	}
+	return nil
 }
 
 // Do decides a command for a council and, if the rules accept it, appends its event durably and
 // returns it with its version. A refused command returns the rules' *council.Error and changes nothing.
 // A non-empty key makes the command idempotent: if an event with that key is already stored, Do
-// returns it instead of deciding again.
+// returns it instead of deciding again. Commands sent to one council at once share an append; a
+// caller whose ctx ends before its command is decided gets ctx's error and the command is dropped,
+// one that gives up later gets ctx's error while its command may still be stored.
 func (s *Service) Do(ctx context.Context, stream, key string, cmd council.Command) (council.Event, int64, error) {
-	l, err := s.council(ctx, stream)
-	if err != nil {
-		return nil, 0, err
+	rep := s.submit(ctx, stream, &request{ctx: ctx, key: key, cmds: []council.Command{cmd}})
+	if rep.stored > 0 {
+		e, err := s.eventAt(ctx, stream, rep.stored)
+		return e, rep.stored, err
 	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	for {
-		if err := s.catchUp(ctx, stream, l); err != nil {
-			return nil, 0, err
-		}
-		if v, ok := l.keys[key]; ok && key != "" {
-			e, err := s.eventAt(ctx, stream, v)
-			return e, v, err
-		}
-		e, err := l.state.Decide(cmd)
-		if err != nil {
-			return nil, 0, err
-		}
-		data, err := council.EncodeEvent(e)
-		if err != nil {
-			return nil, 0, err
-		}
-		res, err := s.store.Append(ctx, council.Append{Stream: stream, Expected: l.version, Key: key, Events: []council.EventData{data}})
-		switch {
-		case council.ErrorCode(err) == council.EConflict:
-			continue // another writer moved the council on: read what it did and decide again
-		case err != nil:
-			return nil, 0, err
-		case res.Duplicate:
-			continue // a copy of this command won a race: catch up and return its event
-		}
-		l.state.Apply(e)
-		l.version = res.Events[len(res.Events)-1].Version
-		if key != "" {
-			l.keys[key] = res.Events[0].Version
-		}
-		return e, l.version, nil
-	}
+	return rep.event, rep.version, rep.err
 }
 
 // Record returns a council's record as it stands in the store.
@@ -123,28 +136,63 @@ func (s *Service) Record(ctx context.Context, stream string) (*council.Record, i
 func (s *Service) council(ctx context.Context, stream string) (*live, error) {
 	s.mu.Lock()
 	l := s.live[stream]
-	if l == nil {
-		l = &live{}
-		s.live[stream] = l
-	}
 	s.mu.Unlock()
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.state != nil {
+	if l != nil && l.loaded.Load() {
 		return l, nil
 	}
-	if err := s.catchUp(ctx, stream, l); err != nil {
-		s.mu.Lock()
-		delete(s.live, stream)
-		s.mu.Unlock()
-		return nil, err
+	l = s.entry(stream)
+	defer l.mu.Unlock()
+	if l.state == nil {
+		if err := s.catchUp(ctx, stream, l); err != nil {
+			if l.fed == 0 { // nothing of it was fed: forget the name, so unknown names do not pile up
+				l.gone = true
+				s.mu.Lock()
+				delete(s.live, stream)
+				s.mu.Unlock()
+			}
+			return nil, err
+		}
 	}
+	l.loaded.Store(true)
 	return l, nil
 }
 
-// catchUp applies the events other writers stored since the live state was last read. The first
-// event, the council's definition, sets the state up. Reading runs in a goroutine of its own while this
-// one decodes and applies, so a long stream loads on two cores.
+// entry returns a council's entry in s.live, made if there is none, with its lock held.
+func (s *Service) entry(stream string) *live {
+	for {
+		s.mu.Lock()
+		l := s.live[stream]
+		if l == nil {
+			l = &live{}
+			s.live[stream] = l
+		}
+		s.mu.Unlock()
+		l.mu.Lock()
+		if !l.gone {
+			return l
+		}
+		l.mu.Unlock()
+	}
+}
+
+// Refresh catches a loaded council up with the events other processes appended, which feeds them to
+// OnEvents: a server calls it when the store tells it a council moved on. A council this service has
+// not loaded is left alone.
+func (s *Service) Refresh(ctx context.Context, stream string) error {
+	s.mu.Lock()
+	l := s.live[stream]
+	s.mu.Unlock()
+	if l == nil || !l.loaded.Load() {
+		return nil
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return s.catchUp(ctx, stream, l)
+}
+
+// catchUp applies the events other writers stored since the live state was last read, and feeds them
+// to OnEvents. The first event, the council's definition, sets the state up. Reading runs in a
+// goroutine of its own while this one decodes and applies, so a long stream loads on two cores.
 func (s *Service) catchUp(ctx context.Context, stream string, l *live) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -177,12 +225,17 @@ func (s *Service) catchUp(ctx context.Context, stream string, l *live) error {
 		if applyErr == nil && ctx.Err() != nil {
 			applyErr = ctx.Err() // the caller gave up: stop applying, and say so
 		}
-		for i := 0; i < len(batch) && applyErr == nil; i++ {
+		n := 0
+		for ; n < len(batch) && applyErr == nil; n++ {
 			var e council.Event
-			if e, applyErr = council.DecodeEvent(batch[i].Type, batch[i].Data); applyErr == nil {
-				applyErr = s.apply(stream, l, batch[i], e)
+			if e, applyErr = council.DecodeEvent(batch[n].Type, batch[n].Data); applyErr == nil {
+				applyErr = s.apply(stream, l, batch[n], e)
+			}
+			if applyErr != nil {
+				break
 			}
 		}
+		s.feed(stream, l, batch[:n])
 		if applyErr != nil {
 			cancel() // stop the reader; the loop drains what it already sent
 		}
@@ -223,6 +276,22 @@ func (s *Service) apply(stream string, l *live, se council.StoredEvent, e counci
 	return nil
 }
 
+// feed hands OnEvents the events of evs it has not been handed yet. evs are in version order and
+// were just absorbed by the live state; the council's lock is held.
+func (s *Service) feed(stream string, l *live, evs []council.StoredEvent) {
+	i := 0
+	for i < len(evs) && evs[i].Version <= l.fed {
+		i++
+	}
+	if i == len(evs) {
+		return
+	}
+	l.fed = evs[len(evs)-1].Version
+	if s.onEvents != nil {
+		s.onEvents(stream, evs[i:])
+	}
+}
+
 // Version loads a council, or catches up with what others wrote, and returns its version.
 func (s *Service) Version(ctx context.Context, stream string) (int64, error) {
 	l, err := s.council(ctx, stream)
@@ -231,7 +300,8 @@ func (s *Service) Version(ctx context.Context, stream string) (int64, error) {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.version, s.catchUp(ctx, stream, l)
+	err = s.catchUp(ctx, stream, l)
+	return l.version, err
 }
 
 // eventAt reads and decodes the event stored at a version.
@@ -258,62 +328,18 @@ func (r *Refused) Unwrap() error { return r.Err }
 // DoBatch decides commands in order against a council and appends the events of those the rules
 // accept, up to the first refusal, in one durable append: all of them or none. key, when given, makes
 // the batch idempotent as Do makes one command. It returns how many commands were carried out, and a
-// *Refused for the command that stopped the batch, if one did.
+// *Refused for the command that stopped the batch, if one did. A batch waits in the council's queue
+// with the commands sent by Do, and may share their append.
 func (s *Service) DoBatch(ctx context.Context, stream, key string, cmds []council.Command) (int, error) {
-	l, err := s.council(ctx, stream)
-	if err != nil {
-		return 0, err
+	if len(cmds) == 0 {
+		return 0, nil
 	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	for {
-		if err := s.catchUp(ctx, stream, l); err != nil {
-			return 0, err
-		}
-		if _, ok := l.keys[key]; ok && key != "" {
-			return len(cmds), nil // done before; a refusal in it would have been reported then
-		}
-		events := make([]council.EventData, 0, len(cmds))
-		var refused *Refused
-		for i, c := range cmds {
-			e, err := l.state.Decide(c)
-			if err != nil {
-				refused = &Refused{Index: i, Err: err}
-				break
-			}
-			l.state.Apply(e) // decided on top of each other; undone below if the append fails
-			data, err := council.EncodeEvent(e)
-			if err != nil {
-				l.forget()
-				return 0, err
-			}
-			events = append(events, data)
-		}
-		if len(events) == 0 {
-			return 0, refused
-		}
-		res, err := s.store.Append(ctx, council.Append{Stream: stream, Expected: l.version, Key: key, Events: events})
-		if err != nil || res.Duplicate {
-			// The state has events the store did not take: the loop reads the council afresh and, after
-			// a conflict or a duplicate, decides again; any other error ends the batch.
-			l.forget()
-			if err != nil && council.ErrorCode(err) != council.EConflict {
-				return 0, err
-			}
-			continue
-		}
-		l.version = res.Events[len(res.Events)-1].Version
-		if key != "" {
-			l.keys[key] = res.Events[0].Version
-		}
-		if refused != nil {
-			return len(events), refused
-		}
-		return len(events), nil
-	}
+	rep := s.submit(ctx, stream, &request{ctx: ctx, key: key, cmds: cmds, batch: true})
+	return rep.n, rep.err
 }
 
-// forget drops a council's live state, so it is read from the store again.
+// forget drops a council's live state, so it is read from the store again. What was fed to OnEvents
+// stays fed.
 func (l *live) forget() {
 	l.state, l.def, l.keys, l.version = nil, nil, nil, 0
 }

@@ -1,5 +1,7 @@
 // Command council runs a deliberative body by its real rules: the UN Security Council first.
 //
+//	council serve [--addr HOST:PORT] [--store PATH | --postgres URL]
+//	                                 run the council server: JSON API, live events, roles by token
 //	council replay FILE [--json] [--store PATH | --postgres URL]
 //	                                 play a scenario through the rules, print the record, keep it
 //	council verify --store PATH      check every council's hash chain
@@ -48,7 +50,8 @@ type command struct {
 }
 
 func commands() []command {
-	return []command{
+	return append([]command{
+		{"serve", "serve [--addr HOST:PORT] [--store PATH | --postgres URL] [--admin-token TOKEN]: run the council server (default http://localhost:8080, SQLite council.db)", runServe},
 		{"replay", "replay FILE [--json] [--store PATH | --postgres URL] [--council NAME]: play a scenario through the rules and print the record; with a store, keep it there", runReplay},
 		{"verify", "verify --store PATH | --postgres URL [--council NAME] [--json]: check every council's hash chain; exit 1 naming the first bad event", runVerify},
 		{"export", "export --store PATH | --postgres URL --council NAME [--out FILE]: write a council's stream as JSON Lines", runExport},
@@ -56,7 +59,7 @@ func commands() []command {
 		{"roster", "roster [YYYY-MM-DD] [--json]: who sits on the Security Council on a day, and who presides", runRoster},
 		{"bodies", "bodies: list the built-in bodies", runBodies},
 		{"generate", "generate [--steps N] [--seed S]: write a valid scenario of N steps, for benchmarks", runGenerate},
-	}
+	}, remoteCommands()...)
 }
 
 func main() {

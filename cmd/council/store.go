@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -30,6 +31,20 @@ func (f *storeFlags) register(fs *flag.FlagSet) {
 }
 
 func (f *storeFlags) given() bool { return f.path != "" || f.url != "" }
+
+// describe names the store for people, without a URL's password.
+func (f *storeFlags) describe() string {
+	if f.url == "" {
+		return "SQLite " + f.path
+	}
+	if u, err := url.Parse(f.url); err == nil && u.User != nil {
+		if _, ok := u.User.Password(); ok {
+			u.User = url.UserPassword(u.User.Username(), "xxxxx")
+		}
+		return "PostgreSQL " + u.String()
+	}
+	return "PostgreSQL"
+}
 
 // open opens the store the flags name.
 func (f *storeFlags) open(ctx context.Context) (council.EventStore, error) {
