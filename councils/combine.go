@@ -156,6 +156,7 @@ func (s *Service) round(ctx context.Context, stream string, l *live, reqs []*req
 			}
 		}
 	}()
+	caught, stale := false, false
 	for {
 		reqs = slices.DeleteFunc(reqs, func(r *request) bool {
 			if r.answered {
@@ -170,14 +171,28 @@ func (s *Service) round(ctx context.Context, stream string, l *live, reqs []*req
 		if len(reqs) == 0 {
 			return
 		}
-		if err := s.catchUp(ctx, stream, l); err != nil {
-			for _, r := range reqs {
-				r.answer(reply{err: err})
+		// The state is read afresh only when it may be behind in a way that matters: not loaded, after
+		// a conflict, or before refusing a command (another process may have made it possible). An
+		// accepted command needs no read first: its append names the version it was decided against,
+		// and the store refuses it if another writer moved the council on.
+		if l.state == nil || stale {
+			if err := s.catchUp(ctx, stream, l); err != nil {
+				for _, r := range reqs {
+					r.answer(reply{err: err})
+				}
+				return
 			}
-			return
+			caught, stale = true, false
 		}
 		from := l.version
-		units, events, last, speculative := s.decide(l, reqs)
+		units, events, last, speculative, held := s.decide(l, reqs, !caught)
+		if held != nil && !caught {
+			if speculative {
+				l.forget()
+			}
+			stale = true
+			continue // decide again on what the store holds now
+		}
 		if len(events) == 0 {
 			return // every request was answered
 		}
@@ -190,6 +205,7 @@ func (s *Service) round(ctx context.Context, stream string, l *live, reqs []*req
 				l.forget() // it holds events the store did not take
 			}
 			if council.ErrorCode(err) == council.EConflict {
+				stale = true
 				continue // another writer moved the council on: read what it did and decide again
 			}
 			for _, u := range units {
@@ -221,11 +237,12 @@ func (s *Service) round(ctx context.Context, stream string, l *live, reqs []*req
 	}
 }
 
-// decide decides the requests in order against the state. It answers those refused outright and
-// those whose key is stored, and returns the others as units with their events, the last accepted
-// event (not yet applied: it is applied once stored), and whether events were applied to the state
-// before being stored.
-func (s *Service) decide(l *live, reqs []*request) (units []*unit, events []council.EventData, last council.Event, speculative bool) {
+// decide decides the requests in order against the state. It answers those whose key is stored, and
+// returns the others as units with their events, the last accepted event (not yet applied: it is
+// applied once stored), whether events were applied to the state before being stored, and the units
+// the rules refused in whole or in part (held). Those refused outright are answered at once unless
+// hold is set; then the caller answers them, or reads the store and decides again.
+func (s *Service) decide(l *live, reqs []*request, hold bool) (units []*unit, events []council.EventData, last council.Event, speculative bool, held []*unit) {
 	claimed := map[string]*unit{}
 	for _, r := range reqs {
 		if r.key != "" {
@@ -271,8 +288,13 @@ func (s *Service) decide(l *live, reqs []*request) (units []*unit, events []coun
 			u.n++
 			last = e
 		}
+		if u.refused != nil {
+			held = append(held, u)
+		}
 		if u.n == 0 {
-			r.answer(reply{err: u.refused})
+			if !hold {
+				r.answer(reply{err: u.refused})
+			}
 			continue
 		}
 		units = append(units, u)
@@ -280,5 +302,5 @@ func (s *Service) decide(l *live, reqs []*request) (units []*unit, events []coun
 			claimed[r.key] = u
 		}
 	}
-	return units, events, last, speculative
+	return units, events, last, speculative, held
 }

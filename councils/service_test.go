@@ -213,3 +213,33 @@ func asRefused(err error, r **councils.Refused) bool {
 	*r = x
 	return ok
 }
+
+// TestStaleStateRefusesNothing: a service whose state is behind (another process moved the council on)
+// must not refuse a command that the council as stored accepts: it reads the store before refusing.
+func TestStaleStateRefusesNothing(t *testing.T) {
+	ctx := context.Background()
+	st := MustStore(t)
+	sc := MustScenario(t, "dprk-2014.yaml")
+	a, b := councils.NewService(st, nil), councils.NewService(st, nil)
+	if err := a.Create(ctx, "c", sc.Def); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Version(ctx, "c"); err != nil { // b loads the council now, and falls behind below
+		t.Fatal(err)
+	}
+	request := sc.Steps[0].Command.(*council.Request)
+	if _, _, err := a.Do(ctx, "c", "", request); err != nil {
+		t.Fatal(err)
+	}
+	// b has not seen the request; signing it must still succeed.
+	if _, _, err := b.Do(ctx, "c", "", &council.Sign{Request: request.ID, By: []string{"CHL"}}); err != nil {
+		t.Fatalf("a stale service refused a valid command: %v", err)
+	}
+	// And a command the stored council refuses is still refused.
+	if _, _, err := b.Do(ctx, "c", "", &council.Sign{Request: "nope", By: []string{"CHL"}}); council.ErrorCode(err) != council.EUnknownRequest {
+		t.Fatalf("unknown request: %v, want %s", err, council.EUnknownRequest)
+	}
+	if n, _, _ := st.Head(ctx, "c"); n != 3 {
+		t.Errorf("%d events stored, want 3", n)
+	}
+}

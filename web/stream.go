@@ -46,7 +46,8 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, p principal) err
 	bw := bufio.NewWriterSize(w, 16<<10)
 	// Tell the client how long to wait before reconnecting, then flush so it knows it is connected.
 	bw.WriteString("retry: 1000\n\n")
-	if err := flush(bw, rc); err != nil {
+	var deadline time.Time
+	if err := flush(bw, rc, &deadline); err != nil {
 		return nil
 	}
 	beat := time.NewTicker(s.beat)
@@ -82,16 +83,20 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, p principal) err
 		case <-ctx.Done():
 			return nil
 		}
-		if err := flush(bw, rc); err != nil {
+		if err := flush(bw, rc, &deadline); err != nil {
 			return nil // the client went away
 		}
 	}
 }
 
 // flush writes what is buffered and pushes it to the client, within a deadline so a stalled client
-// cannot hold the handler.
-func flush(bw *bufio.Writer, rc *http.ResponseController) error {
-	_ = rc.SetWriteDeadline(time.Now().Add(10 * time.Second))
+// cannot hold the handler. The deadline is moved on only when half of it is spent: setting it costs
+// as much as a small write.
+func flush(bw *bufio.Writer, rc *http.ResponseController, deadline *time.Time) error {
+	if now := time.Now(); deadline.Sub(now) < 5*time.Second {
+		*deadline = now.Add(10 * time.Second)
+		_ = rc.SetWriteDeadline(*deadline)
+	}
 	if err := bw.Flush(); err != nil {
 		return err
 	}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -39,6 +38,7 @@ type BenchResult struct {
 	BallotsPerS float64 `json:"ballots_per_second,omitempty"`
 	Subscribers int     `json:"subscribers,omitempty"`
 	Events      int     `json:"events,omitempty"`
+	Interval    string  `json:"interval,omitempty"`
 	Deliveries  int64   `json:"deliveries,omitempty"`
 	Seconds     float64 `json:"seconds"`
 	P50ms       float64 `json:"p50_ms"`
@@ -55,6 +55,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	delegations := fs.Int("delegations", 256, "ballots: concurrent delegations, 15 to a council")
 	subscribers := fs.Int("subscribers", 10000, "sse: event-stream subscribers of one council")
 	events := fs.Int("events", 200, "sse: events to publish")
+	interval := fs.Duration("interval", 50*time.Millisecond, "sse: the pause between one command's answer and the next command")
 	duration := fs.Duration("duration", 10*time.Second, "ballots: how long to cast ballots")
 	server := fs.String("server", "", "the server to load (default: start `council serve` on loopback)")
 	admin := fs.String("admin-token", os.Getenv("COUNCIL_ADMIN_TOKEN"), "with --server: its admin token")
@@ -83,7 +84,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if pos[0] == "ballots" {
 		err = benchBallots(ctx, *server, *admin, *delegations, *duration, &res)
 	} else {
-		err = benchSSE(ctx, *server, *admin, *subscribers, *events, &res)
+		err = benchSSE(ctx, *server, *admin, *subscribers, *events, *interval, &res)
 	}
 	if err != nil {
 		return err
@@ -95,8 +96,8 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintf(stdout, "%d delegations in %d councils: %d ballots in %.1fs = %.0f acknowledged durable ballots/s; latency p50 %.1f ms, p99 %.1f ms, max %.1f ms (%s, %s)\n",
 			res.Delegations, res.Councils, res.Ballots, res.Seconds, res.BallotsPerS, res.P50ms, res.P99ms, res.Maxms, res.Server, res.Store)
 	} else {
-		fmt.Fprintf(stdout, "%d subscribers, %d events: %d deliveries in %.1fs; from command sent to event received: p50 %.1f ms, p99 %.1f ms, max %.1f ms (%s, %s)\n",
-			res.Subscribers, res.Events, res.Deliveries, res.Seconds, res.P50ms, res.P99ms, res.Maxms, res.Server, res.Store)
+		fmt.Fprintf(stdout, "%d subscribers, %d events %s apart: %d deliveries in %.1fs; from command sent to event received: p50 %.1f ms, p99 %.1f ms, max %.1f ms (%s, %s)\n",
+			res.Subscribers, res.Events, res.Interval, res.Deliveries, res.Seconds, res.P50ms, res.P99ms, res.Maxms, res.Server, res.Store)
 	}
 	return nil
 }
@@ -281,24 +282,21 @@ func benchBallots(ctx context.Context, server, admin string, delegations int, d 
 // benchSSE subscribes many clients to one council's event stream, then gives commands one after
 // another and measures, for every event at every subscriber, the time from sending the command to
 // receiving its event (a bound on the time from its commit).
-func benchSSE(ctx context.Context, server, admin string, subscribers, events int, res *BenchResult) error {
+func benchSSE(ctx context.Context, server, admin string, subscribers, events int, interval time.Duration, res *BenchResult) error {
 	base := client.New(server, admin)
 	name := fmt.Sprintf("bench-sse-%d", time.Now().UnixNano())
 	_, dels, err := benchCouncil(ctx, base, name, 1)
 	if err != nil {
 		return err
 	}
-	obs, err := client.New(server, "").Council(ctx, name)
-	_ = obs
-	if err != nil && council.ErrorCode(err) != web.EUnauthorized {
-		return err
-	}
 	info, err := base.Council(ctx, name)
 	if err != nil {
 		return err
 	}
-	first := info.Version
-	res.Subscribers, res.Events = subscribers, events
+	// The subscribers start after info.Version; the first event after it is a warm-up, the timed
+	// events follow it.
+	warmUp := info.Version + 1
+	res.Subscribers, res.Events, res.Interval = subscribers, events, interval.String()
 
 	sent := make([]atomic.Int64, events+1) // unix nanos at which the command of event first+i was sent
 	var (
@@ -317,12 +315,12 @@ func benchSSE(ctx context.Context, server, admin string, subscribers, events int
 			sub.HTTP = base.HTTP
 			mine := make([]time.Duration, 0, events)
 			once := sync.Once{}
-			err := sub.Stream(ctx, name, first, func(e web.StreamEvent) error {
+			err := sub.Stream(ctx, name, info.Version, func(e web.StreamEvent) error {
 				once.Do(connected.Done)
-				if e.Version <= first {
+				if e.Version <= warmUp {
 					return nil
 				}
-				i := e.Version - first
+				i := e.Version - warmUp
 				if t := sent[i].Load(); t != 0 {
 					mine = append(mine, time.Since(time.Unix(0, t)))
 				}
@@ -345,7 +343,6 @@ func benchSSE(ctx context.Context, server, admin string, subscribers, events int
 	if _, err := dels[0].Do(ctx, name, &council.Request{ID: "warm-up", Subject: "Connected"}, ""); err != nil {
 		return err
 	}
-	first++
 	connected.Wait()
 	start := time.Now()
 	for i := 1; i <= events; i++ {
@@ -353,7 +350,7 @@ func benchSSE(ctx context.Context, server, admin string, subscribers, events int
 		if _, err := dels[0].Do(ctx, name, &council.Request{ID: fmt.Sprintf("r%d", i), Subject: "Load"}, ""); err != nil {
 			return err
 		}
-		time.Sleep(5 * time.Millisecond)
+		time.Sleep(interval)
 	}
 	waitDone := make(chan struct{})
 	go func() { done.Wait(); close(waitDone) }()
@@ -393,5 +390,3 @@ func max0(i int) int {
 	}
 	return i
 }
-
-var _ = json.Marshal

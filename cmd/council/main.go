@@ -58,6 +58,7 @@ func commands() []command {
 		{"import", "import --store PATH | --postgres URL FILE: check an export's hash chain, then add it to the store", runImport},
 		{"roster", "roster [YYYY-MM-DD] [--json]: who sits on the Security Council on a day, and who presides", runRoster},
 		{"bodies", "bodies: list the built-in bodies", runBodies},
+		{"bench", "bench ballots|sse [--delegations N] [--subscribers N] [--duration D] [--server URL --admin-token T] [--store PATH | --postgres URL] [--json]: load a council server on loopback and report throughput and latency", runBench},
 		{"generate", "generate [--steps N] [--seed S]: write a valid scenario of N steps, for benchmarks", runGenerate},
 	}, remoteCommands()...)
 }
