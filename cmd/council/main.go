@@ -10,7 +10,13 @@
 //	council bodies                   list the built-in bodies
 //	council generate [--steps N]     write a valid generated scenario, for benchmarks
 //
-// Exit codes: 0 done; 1 a step the rules refused; 2 a file or command line that is not valid.
+//	council create NAME --date D     start a council on a server; show / token / record / watch / whoami / councils
+//	council sign request=r1 ...      one subcommand per step (docs/scenario.md), given to a council on a server
+//	                                 (--server URL --token T --council NAME [--json]; $COUNCIL_SERVER, $COUNCIL_TOKEN, $COUNCIL_COUNCIL)
+//	council bench ballots|sse        load a server on loopback and report throughput and latency
+//
+// Exit codes: 0 done; 1 a step the rules refused; 2 a file or command line that is not valid; 3 any other
+// failure; 4 the server did not allow it (no token, an unknown or revoked one, or a role that may not).
 package main
 
 import (
