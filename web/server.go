@@ -227,6 +227,7 @@ func (s *Server) routes() {
 	for _, rt := range s.routeTable() {
 		s.mux.Handle(rt.method+" "+rt.path, s.wrap(rt))
 	}
+	s.registerPages()
 	s.mux.Handle("/", s.wrap(route{method: "ANY", path: "unmatched", handle: s.unmatched}))
 }
 
@@ -322,9 +323,15 @@ func levelOf(status int) slog.Level {
 // authenticate finds the grant of the request's bearer token. No token is the anonymous caller; a
 // token the server does not know, or has revoked, is refused.
 func (s *Server) authenticate(r *http.Request) (principal, error) {
-	h := r.Header.Get("Authorization")
+	h, fromCookie := r.Header.Get("Authorization"), false
 	if h == "" {
-		return anonymousPrincipal, nil
+		// A browser signed in to the pages carries its token in a cookie: taken for reading, and for
+		// changes only from this server's own pages.
+		c, err := r.Cookie(sessionCookie)
+		if err != nil || c.Value == "" || (r.Method != "GET" && r.Method != "HEAD" && !sameOrigin(r)) {
+			return anonymousPrincipal, nil
+		}
+		h, fromCookie = "Bearer "+c.Value, true
 	}
 	token, ok := strings.CutPrefix(h, "Bearer ")
 	if !ok {
@@ -342,6 +349,9 @@ func (s *Server) authenticate(r *http.Request) (principal, error) {
 			return principal{}, err
 		}
 		if g, ok = s.keeper.Authenticate(token); !ok {
+			if fromCookie {
+				return anonymousPrincipal, nil // a browser signed in with a token since revoked: signed out
+			}
 			return principal{}, council.Errorf(EUnauthorized, "the token is unknown or revoked")
 		}
 	}
