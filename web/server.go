@@ -198,7 +198,7 @@ type route struct {
 }
 
 func (s *Server) routeTable() []route {
-	return []route{
+	return append([]route{
 		{"GET", "/healthz", s.healthz},
 		{"GET", "/metrics", s.serveMetrics},
 		{"GET", "/openapi.json", s.openAPI},
@@ -219,7 +219,7 @@ func (s *Server) routeTable() []route {
 		{"GET", "/v1/councils/{council}/tokens", s.listTokens},
 		{"POST", "/v1/councils/{council}/tokens", s.issueToken},
 		{"DELETE", "/v1/councils/{council}/tokens/{id}", s.revokeToken},
-	}
+	}, s.historyRoutes()...)
 }
 
 func (s *Server) routes() {
