@@ -49,6 +49,7 @@ const (
 	actMember    = iota // a member acts for itself: only its own delegation
 	actPresiding        // the President acts: the delegation of the President of the day, or the secretariat
 	actProponent        // a request's signatories or a draft's sponsors act on it, or the secretariat
+	actSpeech           // a member speaks for itself; the President (or the secretariat) records another's statement when giving the floor
 )
 
 // classOf says how a command kind is authorised.
@@ -59,6 +60,8 @@ func classOf(c council.Command) int {
 		return actPresiding
 	case *council.Submit, *council.Abandon, *council.Withdraw:
 		return actProponent
+	case *council.Statement:
+		return actSpeech
 	}
 	return actMember
 }
@@ -146,7 +149,14 @@ func authorize(p principal, name string, st *council.State, c council.Command) e
 	if !runs && self == "" {
 		return forbid("%s token of %s may not give commands to %s", article(p.grant.Role), orServer(p.grant.Council), name)
 	}
-	switch classOf(c) {
+	class := classOf(c)
+	if class == actSpeech {
+		class = actMember
+		if by := actors(c, ""); len(by) == 1 && by[0] != "" && by[0] != self {
+			class = actPresiding // the President gives the floor to another member
+		}
+	}
+	switch class {
 	case actMember:
 		by := actors(c, self)
 		if self == "" {
@@ -157,24 +167,7 @@ func authorize(p principal, name string, st *council.State, c council.Command) e
 		}
 		return nil
 	case actPresiding:
-		if runs {
-			return nil
-		}
-		president, err := presidentFor(st, c)
-		if err != nil {
-			return err
-		}
-		if self != president {
-			return forbid("%s is the President's act, and %s does not preside that day (%s does)", c.Kind(), self, orNone(president))
-		}
-		if pr := presiding(c); pr != nil {
-			if pr.By == "" {
-				pr.By = self
-			} else if pr.By != self {
-				return forbid("the delegation of %s cannot preside as %s", self, pr.By)
-			}
-		}
-		return nil
+		return presides(p, runs, self, st, c)
 	}
 	if runs {
 		return nil
@@ -183,6 +176,29 @@ func authorize(p principal, name string, st *council.State, c council.Command) e
 		return nil
 	}
 	return forbid("only the proponents of what %s acts on may do it, and %s is not one of them", c.Kind(), self)
+}
+
+// presides checks a President's act: the secretariat, or the delegation of the member presiding on
+// the command's day, which then presides as itself.
+func presides(p principal, runs bool, self string, st *council.State, c council.Command) error {
+	if runs {
+		return nil
+	}
+	president, err := presidentFor(st, c)
+	if err != nil {
+		return err
+	}
+	if self != president {
+		return forbid("%s is the President's act, and %s does not preside that day (%s does)", c.Kind(), self, orNone(president))
+	}
+	if pr := presiding(c); pr != nil {
+		if pr.By == "" {
+			pr.By = self
+		} else if pr.By != self {
+			return forbid("the delegation of %s cannot preside as %s", self, pr.By)
+		}
+	}
+	return nil
 }
 
 // presidentFor is the member presiding on the command's day.
@@ -201,15 +217,16 @@ func presidentFor(st *council.State, c council.Command) (string, error) {
 // proponents reports whether self signed the request, or sponsors the draft, a command acts on.
 func proponents(st *council.State, c council.Command, self string) bool {
 	switch c := c.(type) {
+	// What does not exist has no proponents to protect: the rules refuse it by name.
 	case *council.Submit:
 		r := st.Request(c.Request)
-		return r != nil && slices.Contains(r.Signatories, self)
+		return r == nil || slices.Contains(r.Signatories, self)
 	case *council.Abandon:
 		r := st.Request(c.Request)
-		return r != nil && r.By == self
+		return r == nil || r.By == self
 	case *council.Withdraw:
 		d := st.DraftByID(c.Draft)
-		return d != nil && slices.Contains(d.Sponsors, self)
+		return d == nil || slices.Contains(d.Sponsors, self)
 	}
 	return false
 }

@@ -64,7 +64,7 @@ var authCases = []authCase{
 	{"amend", withDraft, fields{"id": "a1", "draft": "d1", "by": []string{"CHL"}, "title": "An amendment"}, "CHL", actMember},
 	{"withdraw", withDraft, fields{"draft": "d1"}, "AUS", actProponent},
 	{"vote", withDraft, fields{"meeting": "m1", "on": "d1", "rest": "yes"}, "AUS", actPresiding},
-	{"statement", opened, fields{"meeting": "m1", "by": "AUS"}, "AUS", actMember},
+	{"statement", opened, fields{"meeting": "m1", "by": "AUS"}, "AUS", actSpeech},
 	{"prst", adopted, fields{"meeting": "m1", "text": "The Council is concerned."}, "AUS", actPresiding},
 	{"close", opened, fields{"meeting": "m1"}, "AUS", actPresiding},
 	{"open_vote", withDraft, fields{"meeting": "m1", "on": "d1"}, "AUS", actPresiding},
@@ -83,6 +83,8 @@ func allowedRoles(class int) []string {
 		return []string{"president", "secretariat"}
 	case actProponent:
 		return []string{"own", "secretariat"}
+	case actSpeech:
+		return []string{"own", "president", "secretariat"}
 	}
 	return []string{"own"}
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -54,7 +55,22 @@ func (s *Server) command(w http.ResponseWriter, r *http.Request, p principal) er
 		// The key is the caller's: two delegations using the same key must not collide.
 		key = callerKey(p) + key
 	}
-	ev, version, err := s.svc.DoChecked(r.Context(), name, key, cmd, func(v councils.View) error {
+	ev, version, err := s.execute(r.Context(), p, name, kind, key, cmd)
+	if err != nil {
+		return err
+	}
+	data, err := council.EncodeEvent(ev)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, Done{Version: version, Type: data.Type, Event: data.Data})
+	return nil
+}
+
+// execute decides a command for a principal: dated, authorised against the state it is decided on,
+// and counted in the metrics. The API and the pages' forms both give commands through it.
+func (s *Server) execute(ctx context.Context, p principal, name, kind, key string, cmd council.Command) (council.Event, int64, error) {
+	ev, version, err := s.svc.DoChecked(ctx, name, key, cmd, func(v councils.View) error {
 		fillDay(cmd, v)
 		return authorize(p, name, v.State, cmd)
 	})
@@ -67,16 +83,11 @@ func (s *Server) command(w http.ResponseWriter, r *http.Request, p principal) er
 			outcome = "error"
 		}
 		s.metrics.commands.WithLabelValues(kind, outcome).Inc()
-		return err
+		return nil, 0, err
 	}
 	s.metrics.commands.WithLabelValues(kind, "accepted").Inc()
 	s.metrics.appends.Inc()
-	data, err := council.EncodeEvent(ev)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, Done{Version: version, Type: data.Type, Event: data.Data})
-	return nil
+	return ev, version, nil
 }
 
 // callerKey scopes an idempotency key to the token that sent it.

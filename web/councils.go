@@ -170,23 +170,30 @@ func (s *Server) getCouncil(w http.ResponseWriter, r *http.Request, p principal)
 func (s *Server) info(ctx context.Context, name string) (CouncilInfo, error) {
 	var info CouncilInfo
 	err := s.svc.View(ctx, name, func(v councils.View) error {
-		info = CouncilInfo{Name: name, Title: v.Def.Title, Body: v.State.Body().ID, Public: s.cat.isPublic(name),
-			Version: v.Version, Today: v.State.Today, Members: []MemberInfo{}}
-		day := v.State.Today
-		if day == 0 {
-			day = v.Def.Date
-		}
-		sit, err := v.State.SittingOn(day)
-		if err != nil {
-			return nil // a day without data: no members to show
-		}
-		info.President = sit.President
-		for _, m := range sit.Members {
-			info.Members = append(info.Members, MemberInfo{Code: m.Code, Class: m.Class, Weight: m.Weight, TermEnd: v.TermEnd(m.Code, day)})
-		}
+		info, _ = s.infoOf(name, v)
 		return nil
 	})
 	return info, err
+}
+
+// infoOf describes a council from a view of it, with the sitting of its current day (its first day
+// before anything happened), or no members for a day without data.
+func (s *Server) infoOf(name string, v councils.View) (CouncilInfo, *council.Sitting) {
+	info := CouncilInfo{Name: name, Title: v.Def.Title, Body: v.State.Body().ID, Public: s.cat.isPublic(name),
+		Version: v.Version, Today: v.State.Today, Members: []MemberInfo{}}
+	day := v.State.Today
+	if day == 0 {
+		day = v.Def.Date
+	}
+	sit, err := v.State.SittingOn(day)
+	if err != nil {
+		return info, nil
+	}
+	info.President = sit.President
+	for _, m := range sit.Members {
+		info.Members = append(info.Members, MemberInfo{Code: m.Code, Class: m.Class, Weight: m.Weight, TermEnd: v.TermEnd(m.Code, day)})
+	}
+	return info, sit
 }
 
 // PatchCouncil is the body of PATCH /v1/councils/{council}.

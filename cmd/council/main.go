@@ -9,6 +9,7 @@
 //	council roster [DATE] [--json]   who sits on the Security Council on a day, and who presides
 //	council bodies                   list the built-in bodies
 //	council generate [--steps N]     write a valid generated scenario, for benchmarks
+//	council history import|check|... the Council's real record since 1946: import, check, query, what-if
 //
 //	council create NAME --date D     start a council on a server; show / token / record / watch / whoami / councils
 //	council sign request=r1 ...      one subcommand per step (docs/scenario.md), given to a council on a server
@@ -66,6 +67,7 @@ func commands() []command {
 		{"bodies", "bodies: list the built-in bodies", runBodies},
 		{"bench", "bench ballots|sse [--delegations N] [--subscribers N] [--duration D] [--server URL --admin-token T] [--store PATH | --postgres URL] [--json]: load a council server on loopback and report throughput and latency", runBench},
 		{"generate", "generate [--steps N] [--seed S]: write a valid scenario of N steps, for benchmarks", runGenerate},
+		{"history", "history import|summary|problems|check|vetoes|resolutions|unanimous|failed|meetings|member|whatif [--json | --csv]: the Council's real record since 1946, imported, checked and queried (docs/history.md)", runHistory},
 	}, remoteCommands()...)
 }
 
