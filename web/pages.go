@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 )
@@ -54,9 +55,10 @@ func staticFiles() http.Handler {
 	})
 }
 
-// pageTable lists the pages: the council's own (pages_routes.go) and the chamber's (chamber.go).
+// pageTable lists the pages: the council's own (pages_routes.go), the chamber's (chamber.go) and the
+// archive of the Council's record (pages_archive.go).
 func (s *Server) pageTable() []route {
-	return append(s.councilPages(), s.chamberPages()...)
+	return slices.Concat(s.councilPages(), s.chamberPages(), s.archivePages())
 }
 
 // registerPages adds the pages and the static files to the mux.
