@@ -29,9 +29,18 @@ func (s *Store) writeEach(ctx context.Context, batch []council.Append) ([]groupc
 	}
 	defer tx.Rollback(ctx)
 	outs := make([]groupcommit.Outcome, len(batch))
+	moved := map[string]*head{}
 	for _, i := range order {
 		if outs[i], err = appendSaved(ctx, tx, batch[i]); err != nil {
 			return nil, err
+		}
+		if evs := outs[i].Appended.Events; len(evs) > 0 && !outs[i].Appended.Duplicate {
+			moved[batch[i].Stream] = &head{version: evs[len(evs)-1].Version, moved: true}
+		}
+	}
+	if names, versions := movedHeads(moved); len(names) > 0 {
+		if _, err := tx.Exec(ctx, notify, payloads(names, versions)); err != nil {
+			return nil, fmt.Errorf("notify: %w", err)
 		}
 	}
 	return outs, commit(ctx, tx)

@@ -1,7 +1,9 @@
 // Package postgres keeps the event store in PostgreSQL, for several servers sharing one database.
 // Appends are batched by package groupcommit into one transaction per batch, committed with
-// synchronous_commit on, and serialised per stream by locking the stream's head row, so processes
-// writing the same database never lose or duplicate an event. It passes the contract in storetest.
+// synchronous_commit on, and serialised per stream by the stream's head row, which a batch moves
+// only from the version it decided against (locked and read first, or as this process last saw it),
+// so processes writing the same database never lose or duplicate an event. Each commit is announced
+// to the processes sharing the database (Store.Watch). It passes the contract in storetest.
 package postgres
 
 import (
@@ -29,8 +31,9 @@ const maxBatch = 1024
 
 // Store is an event store in a PostgreSQL database (the schema first on the connection's search_path).
 type Store struct {
-	pool *pgxpool.Pool
-	gc   []*groupcommit.Committer // appends to a stream always go to the same one
+	pool  *pgxpool.Pool
+	gc    []*groupcommit.Committer // appends to a stream always go to the same one
+	heads headCache                // where this store last saw each stream's head (fast.go)
 }
 
 // committers is how many batches a store writes at once, each on a connection of its own: while one
@@ -38,7 +41,7 @@ type Store struct {
 const committers = 2
 
 // Open connects to the database at url (a postgres:// URL or a key=value string), brings its schema
-// up to date and checks that commits are durable.
+// up to date, checks that commits are durable and opens the committers' connections.
 func Open(ctx context.Context, url string) (*Store, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
@@ -67,8 +70,12 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
 	s := &Store{pool: pool}
+	if err := s.warm(ctx, committers); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("open store: %w", err)
+	}
 	for range committers {
-		// a batch costs two round trips whatever its size: gather the writers coming back (docs/storage.md)
+		// a batch costs a round trip and a commit whatever its size: gather the writers coming back (docs/storage.md)
 		s.gc = append(s.gc, groupcommit.New(s.write, maxBatch, groupcommit.Linger(100*time.Microsecond, 2*time.Millisecond)))
 	}
 	return s, nil

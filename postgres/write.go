@@ -48,8 +48,9 @@ WHERE s.stream = u.stream`
 type head struct {
 	version int64
 	hash    [32]byte
-	created bool // createStreams may have made the row
-	moved   bool // the batch appends to the stream
+	created bool       // createStreams may have made the row
+	moved   bool       // the batch appends to the stream
+	from    cachedHead // where the cache had the head, for writeFast
 }
 
 type streamKey struct{ stream, key string }
@@ -60,13 +61,19 @@ const maxAttempts = 5
 // errUnknown marks an error after which a batch may or may not have been committed.
 var errUnknown = errors.New("the batch's outcome is unknown: retry with the same idempotency key")
 
-// write is the groupcommit.WriteFunc: the whole batch in one transaction. Conflicts and duplicates
-// are decided in Go against the locked head rows, so the batch needs no savepoint; should the
-// database refuse a statement anyway (a unique violation from a writer that bypassed the head rows,
-// a value it cannot store), the batch is written again one append at a time, each behind a
-// savepoint, so only the append at fault fails. A batch that failed before its commit is retried; an
-// error during the commit leaves its outcome unknown and is returned to every append in it.
+// write is the groupcommit.WriteFunc: the whole batch in one transaction. A batch on streams whose
+// heads the store knows goes in one round trip (writeFast); otherwise, or if a head had moved, it is
+// written in two (writeBatch): conflicts and duplicates are decided in Go against the locked head
+// rows, so the batch needs no savepoint; should the database refuse a statement anyway (a unique
+// violation from a writer that bypassed the head rows, a value it cannot store), the batch is written
+// again one append at a time, each behind a savepoint, so only the append at fault fails. A batch
+// that failed before its commit is retried; an error during the commit leaves its outcome unknown and
+// is returned to every append in it.
 func (s *Store) write(ctx context.Context, batch []council.Append) ([]groupcommit.Outcome, error) {
+	if outs, done, err := s.writeFast(ctx, batch); done {
+		return outs, err
+	}
+	s.heads.forget(batch) // writeBatch reads them again
 	each := false
 	var err error
 	for attempt := 1; attempt <= maxAttempts; attempt++ {
@@ -117,6 +124,7 @@ func (s *Store) writeBatch(ctx context.Context, batch []council.Append) ([]group
 	if err == nil {
 		outs, rows := plan(batch, heads, dups)
 		if err = writeRows(ctx, conn, rows, heads, "COMMIT"); err == nil {
+			s.heads.put(heads)
 			return outs, nil
 		}
 	}
@@ -254,6 +262,18 @@ type eventRows struct {
 	sizes    []int32
 }
 
+// newEventRows returns columns with room for every event of the batch.
+func newEventRows(batch []council.Append) *eventRows {
+	n := 0
+	for _, a := range batch {
+		n += len(a.Events)
+	}
+	return &eventRows{
+		streams: make([]string, 0, n), versions: make([]int64, 0, n), types: make([]string, 0, n), keys: make([]string, 0, n),
+		data: make([][]byte, 0, n), hashes: make([][]byte, 0, n), sizes: make([]int32, 0, n),
+	}
+}
+
 func (r *eventRows) add(evs []council.StoredEvent) {
 	for i, e := range evs {
 		size := int32(0)
@@ -279,7 +299,7 @@ func (r *eventRows) add(evs []council.StoredEvent) {
 // the outcomes and the events to insert, and leaves the new heads in heads.
 func plan(batch []council.Append, heads map[string]*head, dups map[streamKey][]council.StoredEvent) ([]groupcommit.Outcome, *eventRows) {
 	outs := make([]groupcommit.Outcome, len(batch))
-	rows := &eventRows{}
+	rows := newEventRows(batch)
 	for i, a := range batch {
 		sk := streamKey{a.Stream, a.Key}
 		if evs, ok := dups[sk]; ok && a.Key != "" {
@@ -333,6 +353,7 @@ func writeRows(ctx context.Context, tx batcher, rows *eventRows, heads map[strin
 		b.Queue(dropEmpty, empty)
 	}
 	if commit != "" {
+		queueNotify(b, heads)
 		b.Queue(commit)
 	}
 	if b.Len() == 0 {
