@@ -56,6 +56,9 @@ type Change struct {
 	// is no change, though After names them).
 	Changed bool   `json:"changed"`
 	Reason  string `json:"reason"` // the engine's reason under the scenario
+	// Assumed says how a tally the record does not give was filled in (see Check); "" when it gives it.
+	// An outcome that changes on an assumed tally is a conjecture, not a finding.
+	Assumed string `json:"assumed,omitempty"`
 }
 
 // body builds the scenario's rules and says them in words.
@@ -190,7 +193,7 @@ func (h *History) WhatIf(s Scenario) (*WhatIf, error) {
 		}
 		out.Votes++
 		c := Change{Meeting: m.Key, Date: m.Date, Document: o.Document, Kind: o.Kind, Tally: o.Tally.String(),
-			Recorded: recorded(o), Before: computed(&v.result), After: computed(&res), Reason: res.Reason}
+			Recorded: recorded(o), Before: computed(&v.result), After: computed(&res), Reason: res.Reason, Assumed: v.assumed}
 		c.Changed = class(&v.result) != class(&res)
 		if c.Changed {
 			out.Changed++

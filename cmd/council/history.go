@@ -312,7 +312,11 @@ func printHistory(w io.Writer, v any) error {
 			fmt.Fprintf(tw, "Note: %s.\n", n)
 		}
 		for _, c := range x.Outcomes {
-			row(c.Date, c.Meeting, c.Document, c.Tally, c.Before+" -> "+c.After, c.Reason)
+			tally := c.Tally
+			if c.Assumed != "" {
+				tally = "assumed" // the record gives no tally: see docs/history.md
+			}
+			row(c.Date, c.Meeting, c.Document, tally, c.Before+" -> "+c.After, c.Reason)
 		}
 	default:
 		return fmt.Errorf("no text form for %T", v)
