@@ -219,7 +219,7 @@ func (s *Server) routeTable() []route {
 		{"GET", "/v1/councils/{council}/tokens", s.listTokens},
 		{"POST", "/v1/councils/{council}/tokens", s.issueToken},
 		{"DELETE", "/v1/councils/{council}/tokens/{id}", s.revokeToken},
-	}, s.historyRoutes()...)
+	}, append(s.historyRoutes(), s.powerRoutes()...)...)
 }
 
 func (s *Server) routes() {

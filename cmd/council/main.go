@@ -10,6 +10,7 @@
 //	council bodies                   list the built-in bodies
 //	council generate [--steps N]     write a valid generated scenario, for benchmarks
 //	council history import|check|... the Council's real record since 1946: import, check, query, what-if
+//	council power [BODY] [--index all] who holds the power: exact Banzhaf, Shapley-Shubik and other indices; decisive members
 //
 //	council create NAME --date D     start a council on a server; show / token / record / watch / whoami / councils
 //	council sign request=r1 ...      one subcommand per step (docs/scenario.md), given to a council on a server
@@ -67,6 +68,7 @@ func commands() []command {
 		{"bodies", "bodies: list the built-in bodies", runBodies},
 		{"bench", "bench ballots|sse [--delegations N] [--subscribers N] [--duration D] [--server URL --admin-token T] [--store PATH | --postgres URL] [--json]: load a council server on loopback and report throughput and latency", runBench},
 		{"generate", "generate [--steps N] [--seed S]: write a valid scenario of N steps, for benchmarks", runGenerate},
+		{"power", "power [BODY] [--matter M] [--date D] | --weights FILE --quota Q | --game NAME [--index banzhaf|shapley-shubik|all] [--json] | --scenario FILE [--vote ID]: who holds the power, exactly (docs/power.md); who was decisive in a vote", runPower},
 		{"history", "history import|summary|problems|check|vetoes|resolutions|unanimous|failed|meetings|member|whatif [--json | --csv]: the Council's real record since 1946, imported, checked and queried (docs/history.md)", runHistory},
 	}, remoteCommands()...)
 }
