@@ -58,7 +58,7 @@ func staticFiles() http.Handler {
 // pageTable lists the pages: the council's own (pages_routes.go), the chamber's (chamber.go) and the
 // archive of the Council's record (pages_archive.go).
 func (s *Server) pageTable() []route {
-	return slices.Concat(s.councilPages(), s.chamberPages(), s.archivePages())
+	return slices.Concat(s.councilPages(), s.chamberPages(), s.archivePages(), s.powerPages())
 }
 
 // registerPages adds the pages and the static files to the mux.
