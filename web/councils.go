@@ -68,12 +68,8 @@ func (s *Server) createCouncil(w http.ResponseWriter, r *http.Request, p princip
 	if p.grant.Role != access.Admin {
 		return forbid("only the server's admin token creates councils")
 	}
-	body, err := readBody(w, r)
-	if err != nil {
-		return err
-	}
 	var req CreateCouncil
-	if err := decodeStrict(body, &req); err != nil {
+	if err := decodeBody(w, r, &req); err != nil {
 		return err
 	}
 	out, err := s.create(r.Context(), req)
@@ -206,12 +202,8 @@ func (s *Server) patchCouncil(w http.ResponseWriter, r *http.Request, p principa
 	if err := s.mustRun(p, name); err != nil {
 		return err
 	}
-	body, err := readBody(w, r)
-	if err != nil {
-		return err
-	}
 	var req PatchCouncil
-	if err := decodeStrict(body, &req); err != nil {
+	if err := decodeBody(w, r, &req); err != nil {
 		return err
 	}
 	if _, err := s.svc.Version(r.Context(), name); err != nil {
@@ -293,12 +285,8 @@ func (s *Server) issueToken(w http.ResponseWriter, r *http.Request, p principal)
 	if err := s.mustRun(p, name); err != nil {
 		return err
 	}
-	body, err := readBody(w, r)
-	if err != nil {
-		return err
-	}
 	var req IssueToken
-	if err := decodeStrict(body, &req); err != nil {
+	if err := decodeBody(w, r, &req); err != nil {
 		return err
 	}
 	if _, err := s.svc.Version(r.Context(), name); err != nil {

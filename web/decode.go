@@ -99,6 +99,15 @@ func checkDepth(body []byte) error {
 	return nil
 }
 
+// decodeBody reads a request's JSON body within the limits and decodes it strictly into v.
+func decodeBody(w http.ResponseWriter, r *http.Request, v any) error {
+	body, err := readBody(w, r)
+	if err != nil {
+		return err
+	}
+	return decodeStrict(body, v)
+}
+
 // decodeStrict decodes one JSON value into v, refusing unknown fields, wrong types and trailing data,
 // and names the field at fault.
 func decodeStrict(body []byte, v any) error {
