@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"net/url"
 	"os"
 	"sync"
 	"testing"
@@ -14,60 +13,32 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/opencouncil/council"
+	"github.com/opencouncil/council/postgres/pgtest"
 	"github.com/opencouncil/council/storetest"
 )
 
 // EnvTestPostgres names the server the tests use; each test works in a schema of its own.
-const EnvTestPostgres = "COUNCIL_TEST_POSTGRES"
+const EnvTestPostgres = pgtest.Env
 
-const defaultTestURL = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
-
-func serverURL() string {
-	if u := os.Getenv(EnvTestPostgres); u != "" {
-		return u
-	}
-	return defaultTestURL
-}
+func serverURL() string { return pgtest.ServerURL() }
 
 // requirePostgres skips the test when no server is reachable, unless CI=true or
 // COUNCIL_REQUIRE_POSTGRES=1 demand that the PostgreSQL tests run.
 func requirePostgres(tb testing.TB, err error) {
 	tb.Helper()
-	if os.Getenv("CI") == "true" || os.Getenv("COUNCIL_REQUIRE_POSTGRES") == "1" {
-		tb.Fatalf("PostgreSQL is required (CI=true or COUNCIL_REQUIRE_POSTGRES=1) but %s is unreachable: %v", EnvTestPostgres, err)
-	}
-	tb.Skipf("no PostgreSQL reachable (set %s): %v", EnvTestPostgres, err)
+	pgtest.Require(tb, err)
 }
 
 // withSearchPath returns base with the connection's search_path set to schema.
 func withSearchPath(base, schema string) string { return withParam(base, "search_path", schema) }
 
 // withParam returns the connection string base with a run-time parameter set.
-func withParam(base, key, value string) string {
-	if u, err := url.Parse(base); err == nil && (u.Scheme == "postgres" || u.Scheme == "postgresql") {
-		q := u.Query()
-		q.Set(key, value)
-		u.RawQuery = q.Encode()
-		return u.String()
-	}
-	return base + " " + key + "=" + value
-}
+func withParam(base, key, value string) string { return pgtest.WithParam(base, key, value) }
 
 // mustSchema creates an empty schema, dropped when tb ends, and returns a URL that works in it.
 func mustSchema(tb testing.TB) string {
 	tb.Helper()
-	var b [8]byte
-	_, _ = rand.Read(b[:])
-	name := "council_test_" + hex.EncodeToString(b[:])
-	if err := adminExec(tb.Context(), "CREATE SCHEMA "+name); err != nil {
-		requirePostgres(tb, err)
-	}
-	tb.Cleanup(func() {
-		if err := adminExec(context.Background(), "DROP SCHEMA "+name+" CASCADE"); err != nil {
-			tb.Errorf("drop schema %s: %v", name, err)
-		}
-	})
-	return withSearchPath(serverURL(), name)
+	return pgtest.Schema(tb)
 }
 
 // adminConnect connects to the test server, giving up soon when none answers.
@@ -78,15 +49,7 @@ func adminConnect(ctx context.Context) (*pgx.Conn, error) {
 }
 
 // adminExec runs one statement on a connection of its own.
-func adminExec(ctx context.Context, sql string) error {
-	conn, err := adminConnect(ctx)
-	if err != nil {
-		return err
-	}
-	defer conn.Close(context.Background())
-	_, err = conn.Exec(ctx, sql)
-	return err
-}
+func adminExec(ctx context.Context, sql string) error { return pgtest.Exec(ctx, sql) }
 
 // urls remembers where each test store lives, for Reopen.
 var urls sync.Map // *Store → string
