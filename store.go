@@ -113,12 +113,18 @@ type ChainBreak struct {
 }
 
 // VerifyStream reads a stream and checks its chain: versions 1, 2, 3... with no gap, each hash over
-// the one before. It returns the first break, or nil when the stream is intact.
+// the one before, and the end where the stream's head says. It returns the first break, or nil when
+// the stream is intact. The head is read before and after the events, so appends committed while it
+// reads (a store in use) are not taken for events removed from the end or inserted past it.
 func VerifyStream(ctx context.Context, st EventStore, stream string) (*ChainBreak, int64, error) {
+	before, beforeHash, err := st.Head(ctx, stream)
+	if err != nil {
+		return nil, 0, err
+	}
 	var prev [32]byte
 	want := int64(1)
 	var brk *ChainBreak
-	err := st.Read(ctx, stream, 0, func(e StoredEvent) error {
+	err = st.Read(ctx, stream, 0, func(e StoredEvent) error {
 		if brk != nil {
 			return nil
 		}
@@ -137,18 +143,19 @@ func VerifyStream(ctx context.Context, st EventStore, stream string) (*ChainBrea
 	if err != nil || brk != nil {
 		return brk, want - 1, err
 	}
-	n, head, err := st.Head(ctx, stream)
+	after, afterHash, err := st.Head(ctx, stream)
+	stored := want - 1
 	switch {
 	case err != nil:
-		return nil, want - 1, err
-	case n > want-1:
-		brk = &ChainBreak{stream, want, "the stream's head says " + itoa(n) + " events, but only " + itoa(want-1) + " are stored (removed from the end)"}
-	case n < want-1:
-		brk = &ChainBreak{stream, n + 1, "event " + itoa(n+1) + " is stored past the stream's head (" + itoa(n) + " events): inserted"}
-	case n > 0 && head != prev:
-		brk = &ChainBreak{stream, n, "event " + itoa(n) + " does not match the stream's head hash: changed"}
+		return nil, stored, err
+	case stored < before:
+		brk = &ChainBreak{stream, want, "the stream's head says " + itoa(before) + " events, but only " + itoa(stored) + " are stored (removed from the end)"}
+	case stored > after:
+		brk = &ChainBreak{stream, after + 1, "event " + itoa(after+1) + " is stored past the stream's head (" + itoa(after) + " events): inserted"}
+	case stored > 0 && (stored == after && afterHash != prev || stored == before && beforeHash != prev):
+		brk = &ChainBreak{stream, stored, "event " + itoa(stored) + " does not match the stream's head hash: changed"}
 	}
-	return brk, want - 1, nil
+	return brk, stored, nil
 }
 
 // errStop ends a Read early once ReadAt has its event.

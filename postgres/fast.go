@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -148,6 +149,7 @@ func (s *Store) writeFast(ctx context.Context, batch []council.Append) (outs []g
 	if err != nil {
 		return nil, false, nil
 	}
+	pid := conn.Conn().PgConn().PID()
 	err = sendFast(ctx, conn.Conn(), sds, heads, rows)
 	if err == nil {
 		s.heads.put(heads)
@@ -155,12 +157,85 @@ func (s *Store) writeFast(ctx context.Context, batch []council.Append) (outs []g
 	}
 	s.heads.forget(batch)
 	if pgCode(err) == "" && !errors.Is(err, errRolledBack) && !pgconn.SafeToRetry(err) { // COMMIT was sent and may have been carried out
-		return nil, true, fmt.Errorf("write batch: %w: %w", errUnknown, err)
+		committed, rerr := s.resolve(ctx, pid, heads)
+		switch {
+		case rerr != nil:
+			return nil, true, fmt.Errorf("write batch: %w: %w (and finding out failed: %w)", errUnknown, err, rerr)
+		case committed:
+			s.heads.put(heads)
+			return outs, true, nil
+		}
+		return nil, false, nil // not committed: the careful way writes it
 	}
 	if !conn.Conn().IsClosed() && conn.Conn().PgConn().TxStatus() != 'I' {
 		_, _ = conn.Exec(ctx, "ROLLBACK")
 	}
 	return nil, false, nil
+}
+
+// resolveWait bounds how long resolve waits for the failed connection's session to end.
+const resolveWait = 10 * time.Second
+
+// resolve finds out whether a batch was committed whose connection failed after the batch was sent
+// (a server restart, an administrator ending the session, a network fault): it waits until the
+// session (pid) has ended on the server, so that its transaction is over one way or the other, then
+// reads, on another connection, the event each stream the batch moved would end with. A batch is
+// one transaction: it committed if every one of those is there with the version and hash the batch
+// gave it, and not at all otherwise.
+func (s *Store) resolve(ctx context.Context, pid uint32, heads map[string]*head) (bool, error) {
+	ctx, cancel := context.WithTimeout(ctx, resolveWait)
+	defer cancel()
+	names, versions := movedHeads(heads)
+	for {
+		// The pool may hand out another connection the server dropped too: that fails, and is
+		// dropped from the pool, and the next try gets a new one.
+		committed, over, err := s.lookFor(ctx, pid, names, versions, heads)
+		if err == nil && over {
+			return committed, nil
+		}
+		select {
+		case <-ctx.Done():
+			if err == nil {
+				err = fmt.Errorf("session %d still open", pid)
+			}
+			return false, fmt.Errorf("%w: %w", err, ctx.Err())
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+}
+
+// lookFor is one try of resolve: over is false while the session is still open.
+func (s *Store) lookFor(ctx context.Context, pid uint32, names []string, versions []int64, heads map[string]*head) (committed, over bool, err error) {
+	conn, err := s.pool.Acquire(ctx)
+	if err != nil {
+		return false, false, err
+	}
+	defer conn.Release()
+	var alive bool
+	if err := conn.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = $1)`, int64(pid)).Scan(&alive); err != nil || alive {
+		return false, false, err
+	}
+	rows, err := conn.Query(ctx, `SELECT e.stream, e.hash FROM unnest($1::text[], $2::bigint[]) AS h(stream, version)
+JOIN events e ON e.stream = h.stream AND e.version = h.version`, names, versions)
+	if err != nil {
+		return false, false, err
+	}
+	defer rows.Close()
+	found := 0
+	for rows.Next() {
+		var name string
+		var hash []byte
+		if err := rows.Scan(&name, &hash); err != nil {
+			return false, false, err
+		}
+		if h := heads[name]; h != nil && string(hash) == string(h.hash[:]) {
+			found++
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return false, false, err
+	}
+	return found == len(names), true, nil
 }
 
 // warm opens n connections and prepares writeFast's statements on them, so that the first batches
@@ -186,18 +261,25 @@ func (s *Store) warm(ctx context.Context, n int) error {
 }
 
 // fastStatements are writeFast's statements as prepared on a connection.
-type fastStatements struct{ writeHeads, notify *pgconn.StatementDescription }
+type fastStatements struct{ begin, writeHeads, notify, commit *pgconn.StatementDescription }
 
 // prepareFast prepares writeFast's statements on conn, which keeps them: only the first call on a
 // connection costs a round trip.
 func prepareFast(ctx context.Context, conn *pgx.Conn) (fastStatements, error) {
 	var sds fastStatements
-	var err error
-	if sds.writeHeads, err = conn.Prepare(ctx, "council_write_heads", writeHeads); err != nil {
-		return sds, fmt.Errorf("prepare: %w", err)
-	}
-	if sds.notify, err = conn.Prepare(ctx, "council_notify", notify); err != nil {
-		return sds, fmt.Errorf("prepare: %w", err)
+	for _, p := range []struct {
+		sd        **pgconn.StatementDescription
+		name, sql string
+	}{
+		{&sds.begin, "council_begin", "BEGIN"},
+		{&sds.writeHeads, "council_write_heads", writeHeads},
+		{&sds.notify, "council_notify", notify},
+		{&sds.commit, "council_commit", "COMMIT"},
+	} {
+		var err error
+		if *p.sd, err = conn.Prepare(ctx, p.name, p.sql); err != nil {
+			return sds, fmt.Errorf("prepare: %w", err)
+		}
 	}
 	return sds, nil
 }
@@ -232,7 +314,7 @@ func sendFast(ctx context.Context, conn *pgx.Conn, sds fastStatements, heads map
 	args.bigint(int64(len(names)))
 	note.reset()
 	note.texts(payloads(names, versions))
-	return pipeline(ctx, conn.PgConn(), []statement{{sql: "BEGIN"}, {sd: sds.writeHeads, args: args}, {sd: sds.notify, args: note}, {sql: "COMMIT"}})
+	return pipeline(ctx, conn.PgConn(), []statement{{sd: sds.begin}, {sd: sds.writeHeads, args: args}, {sd: sds.notify, args: note}, {sd: sds.commit}})
 }
 
 // headColumns adds two array parameters: the version and the hash of each head named, as the batch

@@ -5,8 +5,10 @@ import (
 	"encoding/binary"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgproto3"
 )
 
 // params holds a statement's parameters in PostgreSQL's binary format, all in one buffer, so that a
@@ -34,9 +36,6 @@ const (
 	oidInt4  = 23
 	oidText  = 25
 )
-
-// binaryFormat makes every parameter binary.
-var binaryFormat = []int16{1}
 
 func (p *params) reset() {
 	p.buf, p.ends = p.buf[:0], p.ends[:0]
@@ -136,48 +135,143 @@ func (p *params) values() [][]byte {
 
 // statement is a prepared statement and the parameters to run it with.
 type statement struct {
-	sd   *pgconn.StatementDescription // nil: a statement without parameters, sent as text
-	sql  string
-	args *params
+	sd   *pgconn.StatementDescription
+	args *params // nil: none
 }
 
+// The pipeline writes its messages itself, into a buffer it keeps, instead of through pgconn, whose
+// write buffer starts again at 1 KiB after every flush: a batch's parameters (tens of KiB) then
+// grew it by doubling each time, and that garbage was half of all the store allocated.
+var wbufPool = sync.Pool{New: func() any { return new([]byte) }}
+
 // pipeline sends the statements in one round trip, the last one COMMIT, and reads their results. It
-// returns the first error; a COMMIT answered with a rollback is errRolledBack.
+// returns the first error; a COMMIT answered with a rollback is errRolledBack. It uses the
+// connection's socket directly (pgconn's SyncConn, Conn and Frontend) and leaves the connection
+// idle outside a transaction, or closed if it cannot: a server error (a *pgconn.PgError) has been
+// rolled back; any other error is safe to retry (pgconn.SafeToRetry) only if nothing was sent.
 func pipeline(ctx context.Context, pc *pgconn.PgConn, stmts []statement) error {
-	p := pc.StartPipeline(ctx)
+	if err := pc.SyncConn(ctx); err != nil {
+		return &ioError{err: err, safe: true}
+	}
+	if unread(pc.Conn()) { // let pgconn read what the server said; it closes the connection if it was a goodbye
+		if err := pc.Ping(ctx); err != nil {
+			_ = pc.Close(context.Background())
+			return &ioError{err: err, safe: true}
+		}
+	}
+	bp := wbufPool.Get().(*[]byte)
+	defer func() {
+		if cap(*bp) <= 1<<22 {
+			wbufPool.Put(bp)
+		}
+	}()
+	buf := (*bp)[:0]
 	for _, st := range stmts {
-		if st.sd == nil {
-			p.SendQueryParams(st.sql, nil, nil, nil, nil)
-			continue
-		}
-		p.SendQueryStatement(st.sd, st.args.values(), binaryFormat, nil)
+		buf = appendBind(buf, st)
+		buf = append(buf, 'E', 0, 0, 0, 9, 0, 0, 0, 0, 0) // Execute the unnamed portal, all rows
 	}
-	if err := p.Sync(); err != nil {
-		_ = p.Close()
-		return err
+	buf = append(buf, 'S', 0, 0, 0, 4) // Sync
+	*bp = buf
+	conn := pc.Conn()
+	if dl, ok := ctx.Deadline(); ok {
+		_ = conn.SetDeadline(dl)
+		defer conn.SetDeadline(time.Time{})
 	}
-	var first error
-	for i := range stmts {
-		res, err := p.GetResults()
-		if err == nil {
-			rr, ok := res.(*pgconn.ResultReader)
-			if !ok {
-				err = fmt.Errorf("pipeline: unexpected result %T", res)
-			} else {
-				var tag pgconn.CommandTag
-				tag, err = rr.Close()
-				if err == nil && i == len(stmts)-1 && tag.String() != "COMMIT" {
-					err = fmt.Errorf("commit: %w (%s)", errRolledBack, tag)
-				}
-			}
-		}
-		if err != nil {
-			first = err
-			break
-		}
+	if n, err := conn.Write(buf); err != nil {
+		_ = pc.Close(context.Background())
+		return &ioError{err: err, safe: n == 0}
 	}
-	if err := p.Close(); first == nil {
-		first = err
+	first, status, err := readResults(pc.Frontend(), len(stmts))
+	if err != nil {
+		_ = pc.Close(context.Background())
+		return &ioError{err: err}
+	}
+	if status != 'I' { // the transaction failed: end it
+		if err := rollback(pc); err != nil {
+			_ = pc.Close(context.Background())
+		}
 	}
 	return first
 }
+
+// appendBind adds a Bind message of st's statement to the unnamed portal, its parameters binary.
+func appendBind(buf []byte, st statement) []byte {
+	at := len(buf)
+	buf = append(buf, 'B', 0, 0, 0, 0, 0) // length, then the unnamed portal
+	buf = append(buf, st.sd.Name...)
+	buf = append(buf, 0)
+	var values [][]byte
+	if st.args != nil {
+		values = st.args.values()
+	}
+	buf = binary.BigEndian.AppendUint16(buf, 1) // one format for all parameters: binary
+	buf = binary.BigEndian.AppendUint16(buf, 1)
+	buf = binary.BigEndian.AppendUint16(buf, uint16(len(values)))
+	for _, v := range values {
+		buf = binary.BigEndian.AppendUint32(buf, uint32(len(v)))
+		buf = append(buf, v...)
+	}
+	buf = binary.BigEndian.AppendUint16(buf, 0) // results in text
+	binary.BigEndian.PutUint32(buf[at+1:], uint32(len(buf)-at-1))
+	return buf
+}
+
+// readResults reads the answers to n Bind and Execute pairs and a Sync, up to ReadyForQuery. It
+// returns the first server error (the server skips to the Sync after one), errRolledBack for a
+// last command that did not commit, and the transaction status ReadyForQuery gave.
+func readResults(fe *pgproto3.Frontend, n int) (first error, status byte, err error) {
+	done := 0
+	for {
+		msg, err := fe.Receive()
+		if err != nil {
+			return nil, 0, err
+		}
+		switch m := msg.(type) {
+		case *pgproto3.CommandComplete:
+			done++
+			if done == n && first == nil && string(m.CommandTag) != "COMMIT" {
+				first = fmt.Errorf("commit: %w (%s)", errRolledBack, m.CommandTag)
+			}
+		case *pgproto3.ErrorResponse:
+			if first == nil {
+				first = pgError(m)
+			}
+		case *pgproto3.ReadyForQuery:
+			return first, m.TxStatus, nil
+		}
+	}
+}
+
+// rollback ends a failed transaction with a simple ROLLBACK.
+func rollback(pc *pgconn.PgConn) error {
+	buf := append([]byte{'Q', 0, 0, 0, 13}, "ROLLBACK\x00"...)
+	if _, err := pc.Conn().Write(buf); err != nil {
+		return err
+	}
+	_, status, err := readResults(pc.Frontend(), 0)
+	if err == nil && status != 'I' {
+		err = fmt.Errorf("rollback left the transaction status %q", status)
+	}
+	return err
+}
+
+// pgError is the server's error as pgconn reports it.
+func pgError(m *pgproto3.ErrorResponse) *pgconn.PgError {
+	return &pgconn.PgError{
+		Severity: m.Severity, SeverityUnlocalized: m.SeverityUnlocalized, Code: m.Code, Message: m.Message,
+		Detail: m.Detail, Hint: m.Hint, Position: m.Position, InternalPosition: m.InternalPosition,
+		InternalQuery: m.InternalQuery, Where: m.Where, SchemaName: m.SchemaName, TableName: m.TableName,
+		ColumnName: m.ColumnName, DataTypeName: m.DataTypeName, ConstraintName: m.ConstraintName,
+		File: m.File, Line: m.Line, Routine: m.Routine,
+	}
+}
+
+// ioError is a failure to talk to the server; safe when nothing reached it.
+type ioError struct {
+	err  error
+	safe bool
+}
+
+func (e *ioError) Error() string     { return "postgres: " + e.err.Error() }
+func (e *ioError) Unwrap() error     { return e.err }
+func (e *ioError) SafeToRetry() bool { return e.safe }

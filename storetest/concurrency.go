@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/opencouncil/council"
 )
@@ -261,5 +263,45 @@ func testManyStreams(t *testing.T, h Harness) {
 	}
 	if count != total {
 		t.Fatalf("%d events stored, %d acknowledged", total, count)
+	}
+}
+
+// testVerifyWhileAppending: verifying a stream that writers keep appending to finds it intact, every
+// time: appends committed while the verifier reads are neither events removed from the end nor
+// events inserted past the head.
+func testVerifyWhileAppending(t *testing.T, h Harness) {
+	s := h.Open(t)
+	ctx := context.Background()
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	var appended atomic.Int64
+	for w := range 4 {
+		wg.Go(func() {
+			for i := 0; i < 500; i++ { // enough to overlap the verifications, few enough to keep them quick
+				select {
+				case <-done:
+					return
+				default:
+				}
+				if _, err := AppendRedeciding(ctx, s, council.Append{Stream: "busy", Events: events("e", fmt.Sprintf("w%d-%d", w, i), 1)}); err != nil {
+					t.Errorf("append: %v", err)
+					return
+				}
+				appended.Add(1)
+			}
+		})
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for i := 0; (i < 200 || appended.Load() < 100) && time.Now().Before(deadline) && !t.Failed(); i++ {
+		brk, _, err := council.VerifyStream(ctx, s, "busy")
+		if err != nil || brk != nil {
+			t.Errorf("verify while appending: %+v, %v", brk, err)
+			break
+		}
+	}
+	close(done)
+	wg.Wait()
+	if n := MustVerify(t, s, "busy"); n < 100 {
+		t.Fatalf("%d appends while verifying, want at least 100", n)
 	}
 }

@@ -52,6 +52,7 @@ func Run(t *testing.T, h Harness) {
 		{"RaceSameKey", testRaceSameKey},
 		{"RaceOneStream", testRaceOneStream},
 		{"ManyStreams", testManyStreams},
+		{"VerifyWhileAppending", testVerifyWhileAppending},
 		{"Tamper", testTamper},
 		{"CancelledContext", testCancelled},
 		{"Closed", testClosed},
