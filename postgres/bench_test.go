@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sync"
-	"sync/atomic"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -13,47 +12,12 @@ import (
 	"github.com/opencouncil/council/storetest"
 )
 
-var benchWriters = []int{1, 16, 256}
-
-// benchData is a ~200-byte event, as one command produces.
-var benchData = []byte(`{"meeting":"S/PV.8979","member":"GBR","vote":"yes","draft":"S/2022/155","on":"2022-02-25",` +
-	`"round":1,"note":"a ballot of typical size, padded to about two hundred bytes of JSON"}`)
-
-// benchAppends measures a steady load: writers goroutines, each appending one event at a time to a
-// stream of its own, make b.N appends in all, taking the next one from a shared count, so that no
-// writer waits for the others between iterations. It reports durable appends per second and this
-// process's CPU time per append.
-func benchAppends(b *testing.B, writers int, appendFn func(context.Context, council.Append) error) {
-	ctx := context.Background()
-	var left atomic.Int64
-	left.Store(int64(b.N))
-	var wg sync.WaitGroup
-	b.ResetTimer()
-	cpu := storetest.StartCPU()
-	for w := range writers {
-		wg.Go(func() {
-			stream := fmt.Sprintf("bench-%03d", w)
-			for version := int64(0); left.Add(-1) >= 0; version++ {
-				a := council.Append{Stream: stream, Expected: version, Events: []council.EventData{{Type: "ballot-cast", Data: benchData}}}
-				if err := appendFn(ctx, a); err != nil {
-					b.Errorf("append: %v", err)
-					return
-				}
-			}
-		})
-	}
-	wg.Wait()
-	b.StopTimer()
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "appends/s")
-	cpu.Report(b, b.N, "append")
-}
-
 // BenchmarkAppend measures durable appends through the group committer.
 func BenchmarkAppend(b *testing.B) {
-	for _, writers := range benchWriters {
+	for _, writers := range storetest.BenchWriters {
 		b.Run(fmt.Sprintf("writers=%d", writers), func(b *testing.B) {
 			s := MustOpen(b)
-			benchAppends(b, writers, func(ctx context.Context, a council.Append) error {
+			storetest.BenchAppends(b, writers, false, func(ctx context.Context, a council.Append) error {
 				_, err := s.Append(ctx, a)
 				return err
 			})
@@ -64,10 +28,10 @@ func BenchmarkAppend(b *testing.B) {
 // BenchmarkAppendBaseline measures the same load with one transaction per append, no group commit:
 // each writer runs the batch writer on a batch of one, over the store's connection pool.
 func BenchmarkAppendBaseline(b *testing.B) {
-	for _, writers := range benchWriters {
+	for _, writers := range storetest.BenchWriters {
 		b.Run(fmt.Sprintf("writers=%d", writers), func(b *testing.B) {
 			s := MustOpen(b)
-			benchAppends(b, writers, func(ctx context.Context, a council.Append) error {
+			storetest.BenchAppends(b, writers, false, func(ctx context.Context, a council.Append) error {
 				outs, err := s.write(ctx, []council.Append{a})
 				if err != nil {
 					return err
@@ -127,7 +91,7 @@ func buildReadStream(b *testing.B) (string, error) {
 	for v := int64(0); v < readEvents; v += 1000 {
 		batch := make([]council.EventData, 1000)
 		for i := range batch {
-			batch[i] = council.EventData{Type: "ballot-cast", Data: benchData}
+			batch[i] = council.EventData{Type: "vote-taken", Data: storetest.BenchData}
 		}
 		sealed := council.Seal("big", v, prev, "", batch)
 		prev = sealed[len(sealed)-1].Hash
