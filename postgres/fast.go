@@ -235,7 +235,7 @@ JOIN events e ON e.stream = h.stream AND e.version = h.version`, names, versions
 	if err := rows.Err(); err != nil {
 		return false, false, err
 	}
-	return found == len(names), true, nil
+	return len(names) > 0 && found == len(names), true, nil
 }
 
 // warm opens n connections and prepares writeFast's statements on them, so that the first batches
