@@ -77,13 +77,22 @@ func (s *Service) View(ctx context.Context, stream string, fn func(View) error) 
 // before it is: an authorisation that depends on the state (who presides that day, who signed) holds
 // for the decision it guards. The check may complete the command (fill in who acts); an error from it
 // refuses the command, which changes nothing.
-func (s *Service) DoChecked(ctx context.Context, stream, key string, cmd council.Command, check func(View) error) (council.Event, int64, error) {
+func (s *Service) DoChecked(ctx context.Context, stream, key string, cmd council.Command, check func(View) error) (Outcome, error) {
 	rep := s.submit(ctx, stream, &request{ctx: ctx, key: key, cmds: []council.Command{cmd}, check: check})
 	if rep.stored > 0 {
 		e, err := s.eventAt(ctx, stream, rep.stored)
-		return e, rep.stored, err
+		return Outcome{Event: e, Version: rep.stored, Replayed: true}, err
 	}
-	return rep.event, rep.version, rep.err
+	return Outcome{Event: rep.event, Version: rep.version}, rep.err
+}
+
+// Outcome is what became of a command given with DoChecked.
+type Outcome struct {
+	Event   council.Event // the event the command stored
+	Version int64         // the stream's version at that event
+	// Replayed is set when the command's idempotency key was stored before: Event is what that
+	// command stored, and nothing was appended now.
+	Replayed bool
 }
 
 // RefreshAll catches up every council this service has loaded, after the store said anything may

@@ -55,23 +55,29 @@ func (s *Server) command(w http.ResponseWriter, r *http.Request, p principal) er
 		// The key is the caller's: two delegations using the same key must not collide.
 		key = callerKey(p) + key
 	}
-	ev, version, err := s.execute(r.Context(), p, name, kind, key, cmd)
+	out, err := s.execute(r.Context(), p, name, kind, key, cmd)
 	if err != nil {
 		return err
 	}
-	data, err := council.EncodeEvent(ev)
+	data, err := council.EncodeEvent(out.Event)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, Done{Version: version, Type: data.Type, Event: data.Data})
+	if out.Replayed {
+		w.Header().Set("Idempotent-Replayed", "true")
+	}
+	writeJSON(w, http.StatusOK, Done{Version: out.Version, Type: data.Type, Event: data.Data})
 	return nil
 }
 
 // execute decides a command for a principal: dated, authorised against the state it is decided on,
 // and counted in the metrics. The API and the pages' forms both give commands through it.
-func (s *Server) execute(ctx context.Context, p principal, name, kind, key string, cmd council.Command) (council.Event, int64, error) {
-	ev, version, err := s.svc.DoChecked(ctx, name, key, cmd, func(v councils.View) error {
-		fillDay(cmd, v)
+func (s *Server) execute(ctx context.Context, p principal, name, kind, key string, cmd council.Command) (councils.Outcome, error) {
+	undated := cmd.Day() == 0
+	out, err := s.svc.DoChecked(ctx, name, key, cmd, func(v councils.View) error {
+		if undated { // dated again each time the command is decided: a state found stale is read again
+			fillDay(cmd, v)
+		}
 		return authorize(p, name, v.State, cmd)
 	})
 	if err != nil {
@@ -83,21 +89,22 @@ func (s *Server) execute(ctx context.Context, p principal, name, kind, key strin
 			outcome = "error"
 		}
 		s.metrics.commands.WithLabelValues(kind, outcome).Inc()
-		return nil, 0, err
+		return out, err
+	}
+	if out.Replayed { // a retry answered with what its key stored: nothing new was decided or appended
+		s.metrics.commands.WithLabelValues(kind, "replayed").Inc()
+		return out, nil
 	}
 	s.metrics.commands.WithLabelValues(kind, "accepted").Inc()
 	s.metrics.appends.Inc()
-	return ev, version, nil
+	return out, nil
 }
 
 // callerKey scopes an idempotency key to the token that sent it.
 func callerKey(p principal) string { return p.grant.ID + ":" }
 
-// fillDay dates an undated command: the day of the council's last step, or its first day.
+// fillDay dates a command given without a date: the day of the council's last step, or its first day.
 func fillDay(c council.Command, v councils.View) {
-	if c.Day() != 0 {
-		return
-	}
 	day := v.State.Today
 	if day == 0 {
 		day = v.Def.Date

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/opencouncil/council"
 	"github.com/opencouncil/council/access"
 	"github.com/opencouncil/council/sqlite"
 )
@@ -25,16 +26,24 @@ type testServer struct {
 // MustServe starts a server on a fresh SQLite store and closes it when the test ends.
 func MustServe(tb testing.TB) *testServer {
 	tb.Helper()
-	ctx := context.Background()
 	store, err := sqlite.Open(filepath.Join(tb.TempDir(), "council.db"))
 	if err != nil {
 		tb.Fatal(err)
 	}
+	tb.Cleanup(func() { store.Close() })
+	return serveStore(tb, store, "")
+}
+
+// serveStore runs a server on store, with the admin token given (or a new one), until tb ends.
+// Servers sharing a store stand for processes sharing a database.
+func serveStore(tb testing.TB, store council.EventStore, adminToken string) *testServer {
+	tb.Helper()
+	ctx := context.Background()
 	srv, err := New(ctx, Config{Store: store, Rate: 1e6, Burst: 1e6})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	admin, _, err := srv.Keeper().EnsureAdmin(ctx, "")
+	admin, _, err := srv.Keeper().EnsureAdmin(ctx, adminToken)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -44,7 +53,6 @@ func MustServe(tb testing.TB) *testServer {
 		srv.Drain()
 		hs.Close()
 		srv.Close()
-		store.Close()
 	})
 	return &testServer{t: tb, srv: srv, http: hs, admin: admin}
 }

@@ -33,7 +33,7 @@ func newMetrics(subscribers func() float64) *metrics {
 			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
 		}, []string{"route"}),
 		commands: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "council_commands_total", Help: "Commands by kind and outcome (accepted, refused, forbidden, error).",
+			Name: "council_commands_total", Help: "Commands by kind and outcome (accepted, replayed, refused, forbidden, error).",
 		}, []string{"kind", "outcome"}),
 		appends: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "council_appends_total", Help: "Events appended durably to council streams by this server.",

@@ -48,11 +48,11 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request, p principal) error 
 	if err != nil {
 		return fail(err)
 	}
-	ev, _, err := s.execute(r.Context(), p, name, kind, "", cmd)
+	out, err := s.execute(r.Context(), p, name, kind, "", cmd)
 	if err != nil {
 		return fail(err)
 	}
-	http.Redirect(w, r, backTo(r.PostForm.Get("back"), "/c/"+name+"/console", ev.EventType()), http.StatusSeeOther)
+	http.Redirect(w, r, backTo(r.PostForm.Get("back"), "/c/"+name+"/console", out.Event.EventType()), http.StatusSeeOther)
 	return nil
 }
 

@@ -113,17 +113,46 @@ func TestMetricsAndHealth(t *testing.T) {
 	ts := MustServe(t)
 	sec := ts.create(CreateCouncil{Name: "m", Date: council.DateOf(2014, 12, 5)})
 	ts.mustDo("m", sec, "schedule", fields{"meeting": "m1", "on": "2014-12-22", "agenda": []string{"An item"}})
+	// A command retried with its key is answered as it was first, marked as a replay, and counted as one.
+	body := []byte(`{"meeting":"m2","on":"2014-12-23","agenda":["Another item"]}`)
+	first := ts.send("POST", "/v1/councils/m/commands/schedule", sec, body, "Idempotency-Key", "schedule-m2")
+	again := ts.send("POST", "/v1/councils/m/commands/schedule", sec, body, "Idempotency-Key", "schedule-m2")
+	if first.status != http.StatusOK || string(first.body) != string(again.body) || first.header.Get("Idempotent-Replayed") != "" || again.header.Get("Idempotent-Replayed") != "true" {
+		t.Errorf("retried command: %s (Idempotent-Replayed %q) after %s (%q)", again.body, again.header.Get("Idempotent-Replayed"), first.body, first.header.Get("Idempotent-Replayed"))
+	}
 	ts.must(http.StatusOK, "GET", "/healthz", "", nil, nil)
 	r := ts.must(http.StatusOK, "GET", "/metrics", "", nil, nil)
 	for _, want := range []string{
 		`council_http_requests_total{code="201",route="POST /v1/councils"} 1`,
-		`council_commands_total{kind="schedule",outcome="accepted"} 1`,
-		`council_appends_total 1`,
+		`council_commands_total{kind="schedule",outcome="accepted"} 2`,
+		`council_commands_total{kind="schedule",outcome="replayed"} 1`,
+		`council_appends_total 2`,
 		`council_sse_subscribers 0`,
 		`council_http_request_duration_seconds_bucket`,
 	} {
 		if !strings.Contains(string(r.body), want) {
 			t.Errorf("/metrics lacks %s", want)
 		}
+	}
+}
+
+// TestUndatedOnStaleState: a command sent without a date to a server whose copy of the council is
+// behind (another server sharing the store moved it on) is dated from the council as it is decided
+// on, not as the stale copy had it: the server reads the store again and dates the command again.
+func TestUndatedOnStaleState(t *testing.T) {
+	store, err := sqlite.Open(filepath.Join(t.TempDir(), "council.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	const admin = "cnl_stale-state-test-admin-token"
+	a, b := serveStore(t, store, admin), serveStore(t, store, admin)
+	sec := a.create(CreateCouncil{Name: "d", Date: council.DateOf(2014, 12, 5)})
+	b.version("d") // b holds the council as of its first day
+	a.mustDo("d", sec, "schedule", fields{"meeting": "m1", "on": "2014-12-22", "agenda": []string{"An item"}})
+	a.mustDo("d", sec, "open", fields{"meeting": "m1", "at": "2014-12-22"})
+	d := b.mustDo("d", sec, "adopt_agenda", fields{"meeting": "m1"})
+	if d.Version != 4 {
+		t.Fatalf("adopt_agenda on the stale server stored at %d, want 4", d.Version)
 	}
 }
