@@ -65,7 +65,7 @@ func (s *Server) pageTable() []route {
 func (s *Server) registerPages() {
 	s.mux.Handle("GET /static/", staticFiles())
 	for _, rt := range s.pageTable() {
-		s.mux.Handle(rt.method+" "+rt.path, s.wrap(rt))
+		s.mux.Handle(rt.method+" "+rt.path, s.wrapPage(rt))
 	}
 }
 

@@ -272,7 +272,13 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // wrap gives a handler its principal, rate limit, error writing, recovery, logs and metrics.
-func (s *Server) wrap(rt route) http.Handler {
+func (s *Server) wrap(rt route) http.Handler { return s.wrapAs(rt, false) }
+
+// wrapPage is wrap for an HTML page: a refusal before its handler runs (a session token that is no
+// longer good, the rate limit) is shown as a page too, not as a problem document.
+func (s *Server) wrapPage(rt route) http.Handler { return s.wrapAs(rt, true) }
+
+func (s *Server) wrapAs(rt route, asPage bool) http.Handler {
 	name := rt.method + " " + rt.path
 	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		start := time.Now()
@@ -306,8 +312,10 @@ func (s *Server) wrap(rt route) http.Handler {
 		}
 		if err == nil {
 			err = rt.handle(w, r, p)
+		} else if asPage && s.errorPage(w, r, p, err) == nil {
+			return
 		}
-		if err != nil {
+		if err != nil && w.status == 0 {
 			s.writeProblem(w, r, err)
 		}
 	})

@@ -102,6 +102,14 @@ func TestRateLimit(t *testing.T) {
 	if w.Code != http.StatusTooManyRequests || w.Header().Get("Retry-After") == "" {
 		t.Fatalf("over the rate: %d, Retry-After %q", w.Code, w.Header().Get("Retry-After"))
 	}
+	// A page asked for over the rate is refused with a page, not a problem document.
+	req := httptest.NewRequest("GET", "/archive", nil)
+	req.AddCookie(&http.Cookie{Name: sessionCookie, Value: a})
+	pw := httptest.NewRecorder()
+	srv.ServeHTTP(pw, req)
+	if pw.Code != http.StatusTooManyRequests || pw.Header().Get("Retry-After") == "" || !strings.HasPrefix(pw.Header().Get("Content-Type"), "text/html") || !strings.Contains(pw.Body.String(), `id="page-error"`) {
+		t.Fatalf("a page over the rate: %d, %q, Retry-After %q: %.300s", pw.Code, pw.Header().Get("Content-Type"), pw.Header().Get("Retry-After"), pw.Body.String())
+	}
 	if w := get(b); w.Code != 200 {
 		t.Fatalf("another token: %d", w.Code)
 	}
