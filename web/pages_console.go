@@ -97,10 +97,7 @@ func (s *Server) consoleOf(r *http.Request, p principal, name string) (consoleDa
 	if err != nil {
 		return consoleData{}, err
 	}
-	title := sn.Info.Title
-	if title == "" {
-		title = name
-	}
+	title := sn.title()
 	me := p.member(name)
 	d := consoleData{Page: s.base(r, p, "Console", name), Name: name, Title: title, Today: longDate(sn.Day), TodayISO: sn.Day.String(),
 		Done: doneText(r.URL.Query().Get("done")), Role: string(p.grant.Role), Delegation: me != "", Runs: p.runs(name),

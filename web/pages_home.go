@@ -228,18 +228,11 @@ func (sn *snapshot) month(k int, byDay map[council.Date][]meetingView, moved map
 
 // homePage serves GET /c/{council}: the council at a glance.
 func (s *Server) homePage(w http.ResponseWriter, r *http.Request, p principal) error {
-	name, err := s.readable(r, p)
+	sn, err := s.readableSnapshot(r, p)
 	if err != nil {
 		return err
 	}
-	sn, err := s.snapshotOf(r.Context(), name)
-	if err != nil {
-		return err
-	}
-	title := sn.Info.Title
-	if title == "" {
-		title = name
-	}
+	name, title := sn.Name, sn.title()
 	data := homeData{Page: s.base(r, p, title, name), Name: name, Title: title, Body: sn.Info.Body, Today: longDate(sn.Day),
 		Requests: sn.requestLines(), Drafts: sn.draftLines(), Console: p.runs(name) || p.member(name) != "" || (!p.anonymous && p.grant.Council == name)}
 	data.Page.Live, data.Page.Reload, data.Page.Version = true, true, sn.Info.Version

@@ -216,18 +216,11 @@ func (sn *snapshot) minutesOf() []minutes {
 
 // recordPage serves GET /c/{council}/record: the minutes, printable.
 func (s *Server) recordPage(w http.ResponseWriter, r *http.Request, p principal) error {
-	name, err := s.readable(r, p)
+	sn, err := s.readableSnapshot(r, p)
 	if err != nil {
 		return err
 	}
-	sn, err := s.snapshotOf(r.Context(), name)
-	if err != nil {
-		return err
-	}
-	title := sn.Info.Title
-	if title == "" {
-		title = name
-	}
+	name, title := sn.Name, sn.title()
 	data := recordData{Page: s.base(r, p, "Record of "+title, name), Name: name, Title: title, Body: sn.Info.Body,
 		Today: longDate(sn.Day), Meetings: sn.minutesOf(), Drafts: sn.draftLines(), Requests: sn.requestLines(), Failed: sn.Rec.Error}
 	data.Page.Print = true
@@ -261,14 +254,11 @@ var csvColumns = []string{"vote", "date", "meeting", "meeting_record", "on", "on
 // vote and member, under a header row naming the columns (csvColumns). Ballots are yes, no, abstain,
 // absent or not_participating; result is adopted or failed.
 func (s *Server) recordCSV(w http.ResponseWriter, r *http.Request, p principal) error {
-	name, err := s.readable(r, p)
+	sn, err := s.readableSnapshot(r, p)
 	if err != nil {
 		return err
 	}
-	sn, err := s.snapshotOf(r.Context(), name)
-	if err != nil {
-		return err
-	}
+	name := sn.Name
 	symbols := map[string]string{}
 	for _, m := range sn.Rec.Meetings {
 		symbols[m.ID] = m.Symbol

@@ -110,14 +110,11 @@ func decisiveLead(q council.RequestRecord) string {
 
 // requestPage serves GET /c/{council}/requests/{id}.
 func (s *Server) requestPage(w http.ResponseWriter, r *http.Request, p principal) error {
-	name, err := s.readable(r, p)
+	sn, err := s.readableSnapshot(r, p)
 	if err != nil {
 		return err
 	}
-	sn, err := s.snapshotOf(r.Context(), name)
-	if err != nil {
-		return err
-	}
+	name := sn.Name
 	id := r.PathValue("id")
 	i := slices.IndexFunc(sn.Rec.Requests, func(q council.RequestRecord) bool { return q.ID == id })
 	if i < 0 {

@@ -147,6 +147,23 @@ type snapshot struct {
 	rosterY int
 }
 
+// readableSnapshot reads the council a page's path names, if the principal may read it.
+func (s *Server) readableSnapshot(r *http.Request, p principal) (*snapshot, error) {
+	name, err := s.readable(r, p)
+	if err != nil {
+		return nil, err
+	}
+	return s.snapshotOf(r.Context(), name)
+}
+
+// title is the council's title, or its name when it has none.
+func (sn *snapshot) title() string {
+	if sn.Info.Title == "" {
+		return sn.Name
+	}
+	return sn.Info.Title
+}
+
 // snapshotOf reads a council for a page.
 func (s *Server) snapshotOf(ctx context.Context, name string) (*snapshot, error) {
 	sn := &snapshot{Name: name, names: map[string]string{}, order: map[string]int{}}
