@@ -167,10 +167,7 @@ func (s *Store) writeFast(ctx context.Context, batch []council.Append) (outs []g
 		}
 		return nil, false, nil // not committed: the careful way writes it
 	}
-	if !conn.Conn().IsClosed() && conn.Conn().PgConn().TxStatus() != 'I' {
-		_, _ = conn.Exec(ctx, "ROLLBACK")
-	}
-	return nil, false, nil
+	return nil, false, nil // pipeline rolled back a failed transaction, or closed the connection
 }
 
 // resolveWait bounds how long resolve waits for the failed connection's session to end.

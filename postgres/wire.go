@@ -234,7 +234,7 @@ func readResults(fe *pgproto3.Frontend, n int) (first error, status byte, err er
 			}
 		case *pgproto3.ErrorResponse:
 			if first == nil {
-				first = pgError(m)
+				first = pgconn.ErrorResponseToPgError(m)
 			}
 		case *pgproto3.ReadyForQuery:
 			return first, m.TxStatus, nil
@@ -253,17 +253,6 @@ func rollback(pc *pgconn.PgConn) error {
 		err = fmt.Errorf("rollback left the transaction status %q", status)
 	}
 	return err
-}
-
-// pgError is the server's error as pgconn reports it.
-func pgError(m *pgproto3.ErrorResponse) *pgconn.PgError {
-	return &pgconn.PgError{
-		Severity: m.Severity, SeverityUnlocalized: m.SeverityUnlocalized, Code: m.Code, Message: m.Message,
-		Detail: m.Detail, Hint: m.Hint, Position: m.Position, InternalPosition: m.InternalPosition,
-		InternalQuery: m.InternalQuery, Where: m.Where, SchemaName: m.SchemaName, TableName: m.TableName,
-		ColumnName: m.ColumnName, DataTypeName: m.DataTypeName, ConstraintName: m.ConstraintName,
-		File: m.File, Line: m.Line, Routine: m.Routine,
-	}
 }
 
 // ioError is a failure to talk to the server; safe when nothing reached it.
