@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -17,52 +15,23 @@ import (
 	"github.com/opencouncil/council"
 	"github.com/opencouncil/council/access"
 	"github.com/opencouncil/council/client"
-	"github.com/opencouncil/council/sqlite"
 	"github.com/opencouncil/council/web"
+	"github.com/opencouncil/council/web/webtest"
 )
 
 // server is a council server on loopback over a fresh SQLite store.
-type server struct {
-	*httptest.Server
-	srv   *web.Server
-	admin string
-}
+type server struct{ *webtest.Server }
 
 // newServer starts a server; wrap, when given, stands in front of it (to fail some requests).
 func newServer(t *testing.T, wrap func(http.Handler) http.Handler) *server {
 	t.Helper()
-	ctx := context.Background()
-	st, err := sqlite.Open(filepath.Join(t.TempDir(), "c.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := web.New(ctx, web.Config{Store: st})
-	if err != nil {
-		st.Close()
-		t.Fatal(err)
-	}
-	admin, _, err := srv.Keeper().EnsureAdmin(ctx, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var h http.Handler = srv
-	if wrap != nil {
-		h = wrap(srv)
-	}
-	ts := httptest.NewServer(h)
-	t.Cleanup(func() {
-		srv.Drain() // event streams end
-		ts.Close()
-		srv.Close()
-		st.Close()
-	})
-	return &server{Server: ts, srv: srv, admin: admin}
+	return &server{webtest.Start(t, wrap)}
 }
 
 // council creates the Security Council of December 2014 and returns its secretariat's client.
 func (s *server) council(t *testing.T, name string) *client.Client {
 	t.Helper()
-	created, err := client.New(s.URL, s.admin).CreateCouncil(context.Background(),
+	created, err := client.New(s.URL, s.Admin).CreateCouncil(context.Background(),
 		web.CreateCouncil{Name: name, Title: "Security Council", Body: "unsc", Date: council.DateOf(2014, 12, 1)})
 	if err != nil {
 		t.Fatal(err)
@@ -105,7 +74,7 @@ func wantProblem(t *testing.T, err error, status int, code string) *client.Probl
 func TestCouncilLifecycle(t *testing.T) {
 	ctx := context.Background()
 	s := newServer(t, nil)
-	admin := client.New(s.URL, s.admin)
+	admin := client.New(s.URL, s.Admin)
 	if err := admin.Health(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"net/http/httptest"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -13,35 +11,15 @@ import (
 	"time"
 
 	"github.com/opencouncil/council"
-	"github.com/opencouncil/council/sqlite"
 	"github.com/opencouncil/council/web"
+	"github.com/opencouncil/council/web/webtest"
 )
 
 // remoteServer is a council server on loopback over a fresh SQLite store, and its admin token.
 func remoteServer(t *testing.T) (string, string) {
 	t.Helper()
-	ctx := context.Background()
-	st, err := sqlite.Open(filepath.Join(t.TempDir(), "c.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := web.New(ctx, web.Config{Store: st})
-	if err != nil {
-		st.Close()
-		t.Fatal(err)
-	}
-	admin, _, err := srv.Keeper().EnsureAdmin(ctx, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(srv)
-	t.Cleanup(func() {
-		srv.Drain()
-		ts.Close()
-		srv.Close()
-		st.Close()
-	})
-	return ts.URL, admin
+	s := webtest.Start(t, nil)
+	return s.URL, s.Admin
 }
 
 // remoteRun runs a remote subcommand against the server on council unsc with a token.
