@@ -274,8 +274,9 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 // wrap gives a handler its principal, rate limit, error writing, recovery, logs and metrics.
 func (s *Server) wrap(rt route) http.Handler { return s.wrapAs(rt, false) }
 
-// wrapPage is wrap for an HTML page: a refusal before its handler runs (a session token that is no
-// longer good, the rate limit) is shown as a page too, not as a problem document.
+// wrapPage is wrap for an HTML page: a refusal before its handler runs (a bad Authorization header,
+// the rate limit) is shown as a page too, not as a problem document. A session cookie whose token was
+// revoked is not refused: the browser is signed out.
 func (s *Server) wrapPage(rt route) http.Handler { return s.wrapAs(rt, true) }
 
 func (s *Server) wrapAs(rt route, asPage bool) http.Handler {
