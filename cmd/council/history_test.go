@@ -127,19 +127,7 @@ func TestHistoryQueries(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, out, errOut := run(t, append([]string{"history"}, tc.args...)...)
-			if code != tc.code {
-				t.Errorf("exit %d, want %d\nstdout: %.500s\nstderr: %s", code, tc.code, out, errOut)
-			}
-			for _, s := range tc.stdout {
-				if !strings.Contains(out, s) {
-					t.Errorf("stdout lacks %q:\n%.1500s", s, out)
-				}
-			}
-			for _, s := range tc.stderr {
-				if !strings.Contains(errOut, s) {
-					t.Errorf("stderr lacks %q: %s", s, errOut)
-				}
-			}
+			wantRun(t, code, out, errOut, tc.code, tc.stdout, tc.stderr)
 		})
 	}
 }

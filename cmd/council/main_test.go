@@ -18,6 +18,24 @@ func run(t *testing.T, args ...string) (int, string, string) {
 	return code, out.String(), errOut.String()
 }
 
+// wantRun checks a run's exit code and that its stdout and stderr hold the texts.
+func wantRun(t *testing.T, code int, out, errOut string, wantCode int, stdout, stderr []string) {
+	t.Helper()
+	if code != wantCode {
+		t.Fatalf("exit %d, want %d\nstdout: %s\nstderr: %s", code, wantCode, out, errOut)
+	}
+	for _, s := range stdout {
+		if !strings.Contains(out, s) {
+			t.Errorf("stdout lacks %q:\n%s", s, out)
+		}
+	}
+	for _, s := range stderr {
+		if !strings.Contains(errOut, s) {
+			t.Errorf("stderr lacks %q:\n%s", s, errOut)
+		}
+	}
+}
+
 // writeFile writes a scenario into a temporary folder and returns its path.
 func writeFile(t *testing.T, name, text string) string {
 	t.Helper()
@@ -74,19 +92,7 @@ func TestReplayExitCodes(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			code, out, errOut := run(t, tt.args...)
-			if code != tt.code {
-				t.Errorf("exit %d, want %d\nstdout: %s\nstderr: %s", code, tt.code, out, errOut)
-			}
-			for _, s := range tt.stdout {
-				if !strings.Contains(out, s) {
-					t.Errorf("stdout lacks %q:\n%s", s, out)
-				}
-			}
-			for _, s := range tt.stderr {
-				if !strings.Contains(errOut, s) {
-					t.Errorf("stderr lacks %q:\n%s", s, errOut)
-				}
-			}
+			wantRun(t, code, out, errOut, tt.code, tt.stdout, tt.stderr)
 			if tt.jsonBody {
 				var v map[string]any
 				if err := json.Unmarshal([]byte(out), &v); err != nil {

@@ -34,24 +34,6 @@ func lastLine(s string) string {
 	return lines[len(lines)-1]
 }
 
-// wantRun checks a run's exit code and that its stdout and stderr hold the texts.
-func wantRun(t *testing.T, code int, out, errOut string, wantCode int, stdout, stderr []string) {
-	t.Helper()
-	if code != wantCode {
-		t.Fatalf("exit %d, want %d\nstdout: %s\nstderr: %s", code, wantCode, out, errOut)
-	}
-	for _, s := range stdout {
-		if !strings.Contains(out, s) {
-			t.Errorf("stdout lacks %q:\n%s", s, out)
-		}
-	}
-	for _, s := range stderr {
-		if !strings.Contains(errOut, s) {
-			t.Errorf("stderr lacks %q:\n%s", s, errOut)
-		}
-	}
-}
-
 func TestRemoteCommands(t *testing.T) {
 	url, admin := remoteServer(t)
 	do := func(token string, wantCode int, stdout, stderr []string, args ...string) string {
