@@ -13,17 +13,13 @@ import (
 	"github.com/opencouncil/council/councils"
 	"github.com/opencouncil/council/scenario"
 	"github.com/opencouncil/council/sqlite"
+	"github.com/opencouncil/council/sqlite/sqlitetest"
 )
 
 // MustStore opens an SQLite event store in a temporary folder, closed at the test's end.
 func MustStore(tb testing.TB) *sqlite.Store {
 	tb.Helper()
-	st, err := sqlite.Open(filepath.Join(tb.TempDir(), "council.db"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { st.Close() })
-	return st
+	return sqlitetest.Open(tb)
 }
 
 // MustScenario loads an example scenario.

@@ -12,7 +12,7 @@ import (
 	"github.com/opencouncil/council/councils"
 	"github.com/opencouncil/council/feed"
 	"github.com/opencouncil/council/scenario"
-	"github.com/opencouncil/council/sqlite"
+	"github.com/opencouncil/council/sqlite/sqlitetest"
 )
 
 // TestServiceFeed: a hub fed by a service's OnEvents gives a subscriber who came before the council
@@ -20,11 +20,7 @@ import (
 // store; events another process appended arrive after Refresh.
 func TestServiceFeed(t *testing.T) {
 	ctx := context.Background()
-	st, err := sqlite.Open(filepath.Join(t.TempDir(), "council.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := sqlitetest.Open(t)
 	sc, err := scenario.Load(filepath.Join("..", "examples", "scenarios", "ukraine-2022.yaml"), scenario.Options{})
 	if err != nil {
 		t.Fatal(err)

@@ -2,7 +2,6 @@ package history
 
 import (
 	"context"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -10,16 +9,12 @@ import (
 	"github.com/opencouncil/council"
 	"github.com/opencouncil/council/roster"
 	"github.com/opencouncil/council/sqlite"
+	"github.com/opencouncil/council/sqlite/sqlitetest"
 )
 
 func openStore(tb testing.TB) *sqlite.Store {
 	tb.Helper()
-	st, err := sqlite.Open(filepath.Join(tb.TempDir(), "council.db"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { st.Close() })
-	return st
+	return sqlitetest.Open(tb)
 }
 
 // TestImportTwice imports the record, then again: the second import appends nothing, the stream holds

@@ -7,12 +7,11 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"testing"
 
 	"github.com/opencouncil/council"
 	"github.com/opencouncil/council/access"
-	"github.com/opencouncil/council/sqlite"
+	"github.com/opencouncil/council/sqlite/sqlitetest"
 )
 
 // testServer is a real server on loopback over a real SQLite file, with its admin token.
@@ -26,12 +25,7 @@ type testServer struct {
 // MustServe starts a server on a fresh SQLite store and closes it when the test ends.
 func MustServe(tb testing.TB) *testServer {
 	tb.Helper()
-	store, err := sqlite.Open(filepath.Join(tb.TempDir(), "council.db"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { store.Close() })
-	return serveStore(tb, store, "")
+	return serveStore(tb, sqlitetest.Open(tb), "")
 }
 
 // serveStore runs a server on store, with the admin token given (or a new one), until tb ends.

@@ -5,13 +5,12 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/opencouncil/council"
 	"github.com/opencouncil/council/access"
-	"github.com/opencouncil/council/sqlite"
+	"github.com/opencouncil/council/sqlite/sqlitetest"
 )
 
 // TestCouncilFromBodyFile creates a board from a body file with its own members, and runs a vote on it.
@@ -74,12 +73,7 @@ func TestPublicAndPrivate(t *testing.T) {
 // is not affected.
 func TestRateLimit(t *testing.T) {
 	ctx := context.Background()
-	store, err := sqlite.Open(filepath.Join(t.TempDir(), "c.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	srv, err := New(ctx, Config{Store: store, Rate: 1, Burst: 3})
+	srv, err := New(ctx, Config{Store: sqlitetest.Open(t), Rate: 1, Burst: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,11 +142,7 @@ func TestMetricsAndHealth(t *testing.T) {
 // behind (another server sharing the store moved it on) is dated from the council as it is decided
 // on, not as the stale copy had it: the server reads the store again and dates the command again.
 func TestUndatedOnStaleState(t *testing.T) {
-	store, err := sqlite.Open(filepath.Join(t.TempDir(), "council.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
+	store := sqlitetest.Open(t)
 	const admin = "cnl_stale-state-test-admin-token"
 	a, b := serveStore(t, store, admin), serveStore(t, store, admin)
 	sec := a.create(CreateCouncil{Name: "d", Date: council.DateOf(2014, 12, 5)})

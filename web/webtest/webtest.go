@@ -6,10 +6,9 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"testing"
 
-	"github.com/opencouncil/council/sqlite"
+	"github.com/opencouncil/council/sqlite/sqlitetest"
 	"github.com/opencouncil/council/web"
 )
 
@@ -25,13 +24,8 @@ type Server struct {
 func Start(tb testing.TB, wrap func(http.Handler) http.Handler) *Server {
 	tb.Helper()
 	ctx := context.Background()
-	st, err := sqlite.Open(filepath.Join(tb.TempDir(), "c.db"))
+	srv, err := web.New(ctx, web.Config{Store: sqlitetest.Open(tb)})
 	if err != nil {
-		tb.Fatal(err)
-	}
-	srv, err := web.New(ctx, web.Config{Store: st})
-	if err != nil {
-		st.Close()
 		tb.Fatal(err)
 	}
 	admin, _, err := srv.Keeper().EnsureAdmin(ctx, "")
@@ -47,7 +41,6 @@ func Start(tb testing.TB, wrap func(http.Handler) http.Handler) *Server {
 		srv.Drain() // event streams end
 		ts.Close()
 		srv.Close()
-		st.Close()
 	})
 	return &Server{Server: ts, Web: srv, Admin: admin}
 }
